@@ -1,0 +1,17 @@
+package ai.stigmer.supervisor;
+
+import java.time.Duration;
+import java.util.List;
+
+/** What the daemon exposes about supervision as a whole: its components and the watchdog's pulse. */
+public interface Supervision {
+
+    /** Every component, in start ({@code dependsOn}) order. */
+    List<SupervisedComponent> components();
+
+    /** True only while the watchdog has ticked recently. */
+    boolean monitoringActive();
+
+    /** How long supervision has run. */
+    Duration uptime();
+}
