@@ -6,7 +6,7 @@ package ai.stigmer.probe;
  * {@link CheckContext#timeout()} itself (connect and read timeouts, deadlines) so that it frees its
  * thread promptly.
  */
-public interface Check {
+public interface Check extends AutoCloseable {
 
     /** A short description for log lines, such as {@code tcp 127.0.0.1:50051}. */
     String describe();
@@ -16,4 +16,8 @@ public interface Check {
      * exception counts as a failure whose reason is the exception's message.
      */
     CheckResult run(CheckContext context) throws Exception;
+
+    /** Releases what the check keeps between runs (a channel, a client). */
+    @Override
+    default void close() {}
 }

@@ -2,14 +2,20 @@ package ai.stigmer.runtime;
 
 /**
  * How an instance ended: an exit code, or the signal that killed it (code is then 128 + signal).
- * {@code code} is −1 when it is not known (an adopted process that is not our child).
+ * {@code code} is −1 when it is not known (an adopted process that is not our child, a container
+ * whose engine went away); {@code detail}, when not empty, says in plain words what happened.
  */
-public record ExitStatus(int code, int signal) {
+public record ExitStatus(int code, int signal, String detail) {
 
-    public static final ExitStatus UNKNOWN = new ExitStatus(-1, 0);
+    public static final ExitStatus UNKNOWN = new ExitStatus(-1, 0, "");
 
     public static ExitStatus ofCode(int code) {
-        return code > 128 && code < 160 ? new ExitStatus(code, code - 128) : new ExitStatus(code, 0);
+        return code > 128 && code < 160 ? new ExitStatus(code, code - 128, "") : new ExitStatus(code, 0, "");
+    }
+
+    /** An end whose code is unknown, with the reason: "Docker daemon connection lost", ... */
+    public static ExitStatus lost(String detail) {
+        return new ExitStatus(-1, 0, detail);
     }
 
     /** Exited by itself with code 0. */
@@ -18,6 +24,9 @@ public record ExitStatus(int code, int signal) {
     }
 
     public String describe() {
+        if (!detail.isEmpty()) {
+            return detail;
+        }
         if (signal != 0) {
             return "killed by signal " + signal + " (" + Signals.name(signal) + ")";
         }

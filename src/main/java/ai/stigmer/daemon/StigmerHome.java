@@ -1,0 +1,49 @@
+package ai.stigmer.daemon;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * The daemon's home (SPEC §1): {@code $STIGMER_HOME}, default {@code ~/.stigmer}, with {@code logs/},
+ * {@code run/} and {@code jmx/} below it.
+ */
+public record StigmerHome(Path root) {
+
+    /** {@code $STIGMER_HOME}, else {@code ~/.stigmer}. */
+    public static StigmerHome fromEnvironment() {
+        String env = System.getenv("STIGMER_HOME");
+        Path root = env != null && !env.isBlank()
+                ? Path.of(env)
+                : Path.of(System.getProperty("user.home"), ".stigmer");
+        return new StigmerHome(root.toAbsolutePath().normalize());
+    }
+
+    public Path logs() {
+        return root.resolve("logs");
+    }
+
+    public Path run() {
+        return root.resolve("run");
+    }
+
+    public Path jmx() {
+        return root.resolve("jmx");
+    }
+
+    public Path componentLog(String component) {
+        return logs().resolve(component + ".log");
+    }
+
+    /** Creates the home (0700) and its folders if they are missing. */
+    public StigmerHome ensure() throws IOException {
+        for (Path dir : new Path[] {root, logs(), run(), jmx()}) {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            }
+        }
+        return this;
+    }
+}
