@@ -1,0 +1,113 @@
+package ai.stigmer.runtime.process;
+
+import ai.stigmer.config.ProcessSpec;
+import ai.stigmer.runtime.ComponentRuntime;
+import ai.stigmer.runtime.ExitStatus;
+import ai.stigmer.runtime.Instance;
+import ai.stigmer.runtime.InstanceRecord;
+import ai.stigmer.runtime.LaunchException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs a component as a local process in a session and process group of its own, so that it
+ * survives the daemon and can be signalled as a whole. Its stdout and stderr are appended to the
+ * component's log file. {@code setsid(1)} starts the session: the JVM cannot, and since our child is
+ * never a group leader, setsid execs in place and the pid we see is the component's.
+ */
+public final class ProcessRuntime implements ComponentRuntime {
+    private static final Path SETSID = findSetsid();
+
+    private final ProcessSpec spec;
+    private final Path logFile;
+
+    public ProcessRuntime(ProcessSpec spec, Path logFile) {
+        this.spec = spec;
+        this.logFile = logFile;
+    }
+
+    @Override
+    public Instance launch() throws LaunchException {
+        String executable = resolveExecutable(spec.command().get(0));
+        List<String> command = new ArrayList<>();
+        command.add(SETSID.toString());
+        command.add(executable);
+        command.addAll(spec.command().subList(1, spec.command().size()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        builder.environment().putAll(spec.env());
+        if (spec.workingDir() != null) {
+            if (!Files.isDirectory(spec.workingDir())) {
+                throw new LaunchException("working directory " + spec.workingDir() + " does not exist");
+            }
+            builder.directory(spec.workingDir().toFile());
+        }
+        Process process;
+        try {
+            Files.createDirectories(logFile.getParent());
+            process = builder.start();
+        } catch (IOException e) {
+            throw new LaunchException("could not start " + executable + ": " + e.getMessage(), e);
+        }
+        long pid = process.pid();
+        long startTicks = ProcStat.read(pid).map(ProcStat::startTicks).orElse(-1L);
+        CompletableFuture<ExitStatus> exited = process.onExit().thenApply(p -> ExitStatus.ofCode(p.exitValue()));
+        return new ProcessInstance(pid, startTicks, exited);
+    }
+
+    @Override
+    public Optional<Instance> adopt(InstanceRecord record) {
+        if (record.pid() <= 0) {
+            return Optional.empty();
+        }
+        Optional<ProcStat> stat = ProcStat.read(record.pid());
+        if (stat.isEmpty() || stat.get().gone() || stat.get().startTicks() != record.startTicks()
+                || stat.get().pgrp() != record.pid()) {
+            return Optional.empty();
+        }
+        // Not our child: the exit code is not ours to collect, only the fact that it ended.
+        CompletableFuture<ExitStatus> exited = ProcessHandle.of(record.pid())
+                .map(h -> h.onExit().thenApply(x -> ExitStatus.UNKNOWN))
+                .orElse(CompletableFuture.completedFuture(ExitStatus.UNKNOWN));
+        return Optional.of(new ProcessInstance(record.pid(), record.startTicks(), exited));
+    }
+
+    /** The absolute path of the command, looked up in PATH when it has no slash. */
+    private static String resolveExecutable(String name) throws LaunchException {
+        if (name.contains("/")) {
+            Path p = Path.of(name);
+            if (!Files.isRegularFile(p)) {
+                throw new LaunchException("command not found: " + name);
+            }
+            if (!Files.isExecutable(p)) {
+                throw new LaunchException("command is not executable: " + name);
+            }
+            return p.toAbsolutePath().toString();
+        }
+        String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin");
+        for (String dir : path.split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toAbsolutePath().toString();
+            }
+        }
+        throw new LaunchException("command not found in PATH: " + name);
+    }
+
+    private static Path findSetsid() {
+        for (String candidate : List.of("/usr/bin/setsid", "/bin/setsid", "/usr/local/bin/setsid")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return Path.of(candidate);
+            }
+        }
+        return Path.of("setsid");
+    }
+}

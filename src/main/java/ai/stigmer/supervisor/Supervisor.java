@@ -1,0 +1,137 @@
+package ai.stigmer.supervisor;
+
+import ai.stigmer.runtime.Instance;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Supervises every component of a configuration: starts them in {@code dependsOn} order, each once
+ * its dependencies are Running and Ready, keeps the watchdog's heartbeat, and stops them dependents
+ * first. A dependency that later restarts does not restart its dependents: they are expected to
+ * reconnect by themselves, as workflow-runner does.
+ */
+public final class Supervisor implements Supervision {
+    static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    private static final Duration HEARTBEAT_STALE = Duration.ofSeconds(5);
+
+    private final List<ComponentSupervisor> components;
+    private final Map<String, ComponentSupervisor> byName;
+    private final Scheduler scheduler;
+    private final long startedAt;
+    private final Set<String> pending = new HashSet<>();
+    private volatile long lastTick;
+    private volatile boolean shuttingDown;
+
+    /** {@code components} must be in start order (as {@code StigmerConfig} lists them). */
+    public Supervisor(List<ComponentSupervisor> components, Scheduler scheduler) {
+        this.components = List.copyOf(components);
+        this.byName = components.stream().collect(Collectors.toMap(ComponentSupervisor::name, Function.identity()));
+        this.scheduler = scheduler;
+        this.startedAt = scheduler.nanoTime();
+        this.lastTick = startedAt;
+        for (ComponentSupervisor c : components) {
+            c.addListener(event -> startWhatIsReady());
+        }
+    }
+
+    @Override
+    public List<SupervisedComponent> components() {
+        return List.copyOf(components);
+    }
+
+    public Optional<ComponentSupervisor> component(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    @Override
+    public boolean monitoringActive() {
+        return !shuttingDown && scheduler.nanoTime() - lastTick < HEARTBEAT_STALE.toNanos();
+    }
+
+    @Override
+    public Duration uptime() {
+        return Duration.ofNanos(scheduler.nanoTime() - startedAt);
+    }
+
+    /**
+     * Starts supervision: adopts instances that {@code adoptable} finds still running from an earlier
+     * daemon, and starts the others as their dependencies allow.
+     */
+    public void start(Function<ComponentSupervisor, Optional<Instance>> adoptable) {
+        scheduler.execute(this::tick);
+        scheduler.execute(() -> {
+            for (ComponentSupervisor c : components) {
+                Optional<Instance> running = adoptable.apply(c);
+                if (running.isPresent()) {
+                    c.adopt(running.get());
+                } else {
+                    pending.add(c.name());
+                }
+            }
+            startWhatIsReady();
+        });
+    }
+
+    /** Starts each pending component whose dependencies are Running and Ready. Watchdog thread. */
+    private void startWhatIsReady() {
+        if (shuttingDown) {
+            return;
+        }
+        for (ComponentSupervisor c : components) {
+            if (!pending.contains(c.name())) {
+                continue;
+            }
+            List<String> missing = c.config().dependsOn().stream()
+                    .filter(dep -> !satisfied(byName.get(dep).status()))
+                    .toList();
+            if (missing.isEmpty()) {
+                pending.remove(c.name());
+                c.start();
+            } else {
+                c.waitingFor(String.join(", ", missing));
+            }
+        }
+    }
+
+    private static boolean satisfied(ComponentStatus dependency) {
+        return dependency.state() == State.RUNNING && dependency.ready();
+    }
+
+    private void tick() {
+        lastTick = scheduler.nanoTime();
+        if (!shuttingDown) {
+            scheduler.schedule(this::tick, HEARTBEAT);
+        }
+    }
+
+    /**
+     * Stops every component, dependents before their dependencies, each waiting for the previous
+     * to be gone. Blocks until done or {@code timeout}; returns false if something did not stop.
+     */
+    public boolean shutdown(Duration timeout) {
+        shuttingDown = true;
+        scheduler.execute(pending::clear);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ComponentSupervisor> reverse = new ArrayList<>(components);
+        java.util.Collections.reverse(reverse);
+        boolean allStopped = true;
+        for (ComponentSupervisor c : reverse) {
+            CompletableFuture<Void> stopped = c.stop();
+            try {
+                stopped.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                allStopped = false;
+            }
+        }
+        return allStopped;
+    }
+}

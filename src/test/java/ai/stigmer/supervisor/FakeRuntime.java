@@ -1,0 +1,86 @@
+package ai.stigmer.supervisor;
+
+import ai.stigmer.runtime.ComponentRuntime;
+import ai.stigmer.runtime.ExitStatus;
+import ai.stigmer.runtime.Instance;
+import ai.stigmer.runtime.InstanceRecord;
+import ai.stigmer.runtime.LaunchException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/** Launches fake instances that tests end at will; records every launch. */
+final class FakeRuntime implements ComponentRuntime {
+    final List<FakeInstance> launched = new ArrayList<>();
+    /** Runs on each new instance, e.g. to make it exit at once. */
+    Consumer<FakeInstance> onLaunch = i -> {};
+    String failLaunchWith;
+
+    @Override
+    public Instance launch() throws LaunchException {
+        if (failLaunchWith != null) {
+            throw new LaunchException(failLaunchWith);
+        }
+        FakeInstance instance = new FakeInstance(1000 + launched.size());
+        launched.add(instance);
+        onLaunch.accept(instance);
+        return instance;
+    }
+
+    @Override
+    public Optional<Instance> adopt(InstanceRecord record) {
+        return Optional.empty();
+    }
+
+    FakeInstance last() {
+        return launched.get(launched.size() - 1);
+    }
+
+    static final class FakeInstance implements Instance {
+        final long pid;
+        final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
+        int stops;
+
+        FakeInstance(long pid) {
+            this.pid = pid;
+        }
+
+        void exit(int code) {
+            exited.complete(ExitStatus.ofCode(code));
+        }
+
+        @Override
+        public long pid() {
+            return pid;
+        }
+
+        @Override
+        public String containerId() {
+            return "";
+        }
+
+        @Override
+        public CompletableFuture<ExitStatus> exited() {
+            return exited;
+        }
+
+        @Override
+        public boolean isAlive() {
+            return !exited.isDone();
+        }
+
+        @Override
+        public void stop(Duration timeout) {
+            stops++;
+            exited.complete(ExitStatus.ofCode(143));
+        }
+
+        @Override
+        public InstanceRecord record() {
+            return InstanceRecord.ofProcess(pid, 1);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package ai.stigmer.supervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.stigmer.config.BackoffSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** SPEC §4 on the injected clock: backoff, restart limit, minimum uptime. */
+class RestartRulesTest {
+
+    @Test
+    void backoffIsExponentialAndCapped() {
+        Backoff backoff = new Backoff(BackoffSpec.DEFAULT, () -> 0.0);
+        List<Long> seconds = new ArrayList<>();
+        for (int n = 1; n <= 8; n++) {
+            seconds.add(backoff.delay(n).toSeconds());
+        }
+        assertEquals(List.of(1L, 2L, 4L, 8L, 16L, 32L, 60L, 60L), seconds);
+    }
+
+    @Test
+    void jitterSpreadsTheDelayWithinItsBounds() {
+        BackoffSpec spec = new BackoffSpec(Duration.ofSeconds(4), 2.0, Duration.ofSeconds(60), 0.25);
+        assertEquals(Duration.ofSeconds(3), new Backoff(spec, () -> 0.0).delay(1));
+        assertEquals(Duration.ofSeconds(4), new Backoff(spec, () -> 0.5).delay(1));
+        assertEquals(Duration.ofSeconds(5), new Backoff(spec, () -> 1.0).delay(1));
+    }
+
+    /** Show 1: a crash-on-start component is restarted after 1, 2, 4, 8, 16, 32, 60, 60 s. */
+    @Test
+    void backoffSequenceBetweenCrashesIsExactOnInjectedClock() {
+        Harness h = new Harness(Harness.component(null, null, null));
+        h.runtime.onLaunch = i -> i.exit(1);
+        h.start();
+        List<Long> delays = new ArrayList<>();
+        long last = h.scheduler.nanoTime();
+        for (int restart = 1; restart <= 8; restart++) {
+            assertEquals(State.RESTARTING, h.state());
+            int launches = h.runtime.launched.size();
+            h.scheduler.advanceUntil(() -> h.runtime.launched.size() > launches, Duration.ofMinutes(2));
+            delays.add(Duration.ofNanos(h.scheduler.nanoTime() - last).toMillis());
+            last = h.scheduler.nanoTime();
+        }
+        assertEquals(List.of(1000L, 2000L, 4000L, 8000L, 16000L, 32000L, 60000L, 60000L), delays);
+    }
+
+    /** Show 2: Failed at the 11th failure inside the window, after exactly 10 restarts. */
+    @Test
+    void crashLoopReachesFailedAtEleventhFailureAfterTenRestarts() {
+        Harness h = new Harness(Harness.component(null, null, null));
+        h.runtime.onLaunch = i -> i.exit(1);
+        h.start();
+        h.scheduler.advanceUntil(() -> h.state() == State.FAILED, Duration.ofMinutes(10));
+
+        assertEquals(11, h.runtime.launched.size(), "launches: the first and 10 restarts");
+        assertEquals(10, h.status().restarts());
+        assertEquals(1, h.log.count("ERROR", ComponentSupervisor.LIMIT_EXCEEDED));
+        assertEquals(1, h.eventsOf(ComponentEvent.Type.FAILED));
+        assertTrue(h.log.count("INFO", "Restarting component (attempt 10/10)") == 1);
+        // 1+2+4+8+16+32+60+60+60+60 s of backoff: about five minutes.
+        assertEquals(303, Duration.ofNanos(h.scheduler.nanoTime() - 1_000_000_000L).toSeconds());
+
+        h.advance(Duration.ofHours(1));
+        assertEquals(State.FAILED, h.state(), "never restarted automatically");
+        assertEquals(11, h.runtime.launched.size());
+        assertEquals(1, h.log.count("ERROR", ComponentSupervisor.LIMIT_EXCEEDED));
+    }
+
+    @Test
+    void restartsSpreadWiderThanTheWindowNeverReachFailed() {
+        Harness h = new Harness(Harness.component(null, null, null));
+        h.start();
+        for (int crash = 0; crash < 30; crash++) {
+            h.advance(Duration.ofMinutes(2));
+            h.runtime.last().exit(1);
+            int launches = h.runtime.launched.size();
+            h.scheduler.advanceUntil(() -> h.runtime.launched.size() > launches, Duration.ofMinutes(2));
+            assertEquals(State.RUNNING, h.state());
+        }
+        assertEquals(30, h.status().restarts());
+        assertTrue(h.status().restartsInWindow() <= 5, "at most one restart per 2 minutes in 10 minutes");
+        assertEquals(0, h.eventsOf(ComponentEvent.Type.FAILED));
+    }
+
+    /** Show 3: past minUptime the backoff goes back to 1 s; a shorter life leaves it climbing. */
+    @Test
+    void instancePastMinUptimeResetsBackoffOneThatDiesSoonerDoesNot() {
+        Harness h = new Harness(Harness.component(null, null, null));
+        h.start();
+        // Three quick crashes: restarted after 1 s, 2 s, 4 s.
+        for (int i = 0; i < 3; i++) {
+            crashAndAwaitRelaunch(h);
+        }
+        assertEquals(3, h.status().consecutiveFailures());
+        // This one dies after 9.9 s: not long enough, the next delay is 8 s.
+        h.advanceSeconds(9.9);
+        h.runtime.last().exit(1);
+        h.scheduler.runDue();
+        assertEquals(4, h.status().consecutiveFailures());
+        assertEquals(8000, h.status().nextRestartInMillis());
+        // This one lives 10 s: n goes back to 0, and its crash waits 1 s.
+        h.advance(Duration.ofSeconds(8));
+        assertEquals(State.RUNNING, h.state());
+        h.advance(Duration.ofSeconds(10));
+        assertEquals(0, h.status().consecutiveFailures());
+        h.runtime.last().exit(1);
+        h.scheduler.runDue();
+        assertEquals(1, h.status().consecutiveFailures());
+        assertEquals(1000, h.status().nextRestartInMillis());
+    }
+
+    private static void crashAndAwaitRelaunch(Harness h) {
+        int launches = h.runtime.launched.size();
+        h.runtime.last().exit(1);
+        h.scheduler.advanceUntil(() -> h.runtime.launched.size() > launches, Duration.ofMinutes(2));
+    }
+
+    @Test
+    void statusShowsTimeLeftWhileRestarting() {
+        Harness h = new Harness(Harness.component(null, null, null)).start();
+        h.runtime.last().exit(1);
+        h.scheduler.runDue();
+        assertEquals(State.RESTARTING, h.state());
+        assertEquals(1000, h.status().nextRestartInMillis());
+        h.advance(Duration.ofMillis(400));
+        assertEquals(600, h.status().nextRestartInMillis());
+        h.advance(Duration.ofMillis(600));
+        assertEquals(-1, h.status().nextRestartInMillis());
+        assertEquals(State.RUNNING, h.state());
+    }
+}

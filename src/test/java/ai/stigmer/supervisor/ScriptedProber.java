@@ -1,0 +1,48 @@
+package ai.stigmer.supervisor;
+
+import ai.stigmer.probe.ProbeKind;
+import ai.stigmer.probe.ProbeResult;
+import ai.stigmer.probe.ProbeRunner;
+import ai.stigmer.runtime.Instance;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Answers probes from a script per probe kind (then a default), at once; records each run. */
+final class ScriptedProber implements ProbeRunner {
+    private final Map<ProbeKind, Deque<Boolean>> scripts = new EnumMap<>(ProbeKind.class);
+    private final Map<ProbeKind, Boolean> defaults = new EnumMap<>(ProbeKind.class);
+    final List<ProbeKind> runs = new ArrayList<>();
+
+    ScriptedProber always(ProbeKind kind, boolean passes) {
+        defaults.put(kind, passes);
+        return this;
+    }
+
+    ScriptedProber then(ProbeKind kind, boolean... results) {
+        Deque<Boolean> script = scripts.computeIfAbsent(kind, k -> new ArrayDeque<>());
+        for (boolean r : results) {
+            script.add(r);
+        }
+        return this;
+    }
+
+    int runsOf(ProbeKind kind) {
+        return (int) runs.stream().filter(k -> k == kind).count();
+    }
+
+    @Override
+    public void run(ProbeKind probe, Instance instance, Duration uptime, Consumer<ProbeResult> done) {
+        runs.add(probe);
+        Deque<Boolean> script = scripts.get(probe);
+        boolean passed = script != null && !script.isEmpty() ? script.poll() : defaults.getOrDefault(probe, true);
+        done.accept(passed
+                ? ProbeResult.passed(probe, Duration.ZERO)
+                : ProbeResult.failed(probe, "scripted", "scripted failure", Duration.ZERO));
+    }
+}
