@@ -1,7 +1,24 @@
 package ai.stigmer.daemon;
 
+import ai.stigmer.Version;
+import ai.stigmer.config.ConfigException;
+import ai.stigmer.config.ConfigLoader;
+import ai.stigmer.config.StigmerConfig;
+import ai.stigmer.jmx.JmxControlPlane;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.apache.logging.log4j.LogManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Runs the daemon in this process: {@code stigmer server --foreground}. */
 public final class DaemonMain {
@@ -13,6 +30,97 @@ public final class DaemonMain {
      * 1 if the daemon could not start (already running, JMX port taken); {@code err} says why.
      */
     public static int runForeground(Path explicitConfig, PrintStream err) {
-        throw new UnsupportedOperationException("not yet");
+        StigmerHome home;
+        try {
+            home = StigmerHome.fromEnvironment().ensure();
+        } catch (IOException e) {
+            err.println("stigmer: cannot create the home directory: " + e.getMessage());
+            return 1;
+        }
+        // Before the first logger exists: conf/log4j2.xml writes below this directory.
+        System.setProperty("stigmer.home", home.root().toString());
+        Path install = Path.of(System.getProperty("stigmer.install", ".")).toAbsolutePath().normalize();
+        Path configFile = ConfigLoader.locate(explicitConfig, home.root(), install);
+        StigmerConfig config;
+        try {
+            config = ConfigLoader.load(configFile, variables(home, install));
+        } catch (ConfigException e) {
+            err.println("stigmer: invalid configuration: " + e.getMessage());
+            return 2;
+        }
+        try (FileChannel lockFile = FileChannel.open(home.run().resolve("daemon.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock = lockFile.tryLock();
+            if (lock == null) {
+                err.println("stigmer: a daemon is already running for " + home.root());
+                return 1;
+            }
+            return runLocked(config, home, err);
+        } catch (IOException e) {
+            err.println("stigmer: " + e.getMessage());
+            return 1;
+        } finally {
+            LogManager.shutdown();
+        }
+    }
+
+    private static int runLocked(StigmerConfig config, StigmerHome home, PrintStream err) throws IOException {
+        Logger log = LoggerFactory.getLogger(DaemonMain.class);
+        Path pidFile = home.run().resolve("daemon.pid");
+        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+        CountDownLatch shutdownRequested = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            shutdownRequested.countDown();
+            awaitQuietly(finished);
+        }, "stigmer-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (Daemon daemon = new Daemon(config, home)) {
+            JmxControlPlane jmx;
+            try {
+                jmx = JmxControlPlane.start(config.jmx(), home.jmx(), daemon.supervisor(), shutdownRequested::countDown);
+            } catch (IOException e) {
+                err.println("stigmer: cannot start the JMX connector on " + config.jmx().host() + ":"
+                        + config.jmx().port() + ": " + e.getMessage());
+                return 1;
+            }
+            try (jmx) {
+                log.info("stigmer {} daemon started (pid {}, config {}, {} components, JMX {}:{})", Version.VERSION,
+                        ProcessHandle.current().pid(), config.source(), config.components().size(),
+                        config.jmx().host(), config.jmx().port());
+                daemon.start();
+                awaitQuietly(shutdownRequested);
+                log.info("Shutting down: stopping components, dependents first");
+                boolean clean = daemon.stopComponents();
+                log.info(clean ? "All components stopped; daemon exiting" : "Some components did not stop in time");
+            }
+            return 0;
+        } finally {
+            Files.deleteIfExists(pidFile);
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is what woke us; it returns now that we are finished
+            }
+        }
+    }
+
+    private static Map<String, String> variables(StigmerHome home, Path install) {
+        Map<String, String> vars = new HashMap<>(System.getenv());
+        vars.put("STIGMER_HOME", home.root().toString());
+        vars.put("STIGMER_INSTALL", install.toString());
+        return vars;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException e) {
+                // keep waiting: shutdown must run to the end
+            }
+        }
     }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ProcessRuntime implements ComponentRuntime {
     private static final Path SETSID = findSetsid();
+    private static final java.time.Duration SESSION_WAIT = java.time.Duration.ofSeconds(5);
 
     private final ProcessSpec spec;
     private final Path logFile;
@@ -58,7 +59,7 @@ public final class ProcessRuntime implements ComponentRuntime {
             throw new LaunchException("could not start " + executable + ": " + e.getMessage(), e);
         }
         long pid = process.pid();
-        long startTicks = ProcStat.read(pid).map(ProcStat::startTicks).orElse(-1L);
+        long startTicks = awaitOwnSession(process);
         CompletableFuture<ExitStatus> exited = process.onExit().thenApply(p -> ExitStatus.ofCode(p.exitValue()));
         return new ProcessInstance(pid, startTicks, exited);
     }
@@ -78,6 +79,28 @@ public final class ProcessRuntime implements ComponentRuntime {
                 .map(h -> h.onExit().thenApply(x -> ExitStatus.UNKNOWN))
                 .orElse(CompletableFuture.completedFuture(ExitStatus.UNKNOWN));
         return Optional.of(new ProcessInstance(record.pid(), record.startTicks(), exited));
+    }
+
+    /**
+     * Waits (briefly) until setsid has made the child a session and group leader, so that a stop
+     * issued right after launch reaches the whole group. Returns the process start time.
+     */
+    private static long awaitOwnSession(Process process) throws LaunchException {
+        long deadline = System.nanoTime() + SESSION_WAIT.toNanos();
+        while (true) {
+            Optional<ProcStat> stat = ProcStat.read(process.pid());
+            if (stat.isEmpty() || stat.get().gone()) {
+                return stat.map(ProcStat::startTicks).orElse(-1L);
+            }
+            if (stat.get().session() == process.pid()) {
+                return stat.get().startTicks();
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new LaunchException("the process did not start its own session within " + SESSION_WAIT.toMillis() + "ms");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
     }
 
     /** The absolute path of the command, looked up in PATH when it has no slash. */

@@ -1,0 +1,79 @@
+package ai.stigmer.daemon;
+
+import ai.stigmer.runtime.InstanceRecord;
+import ai.stigmer.supervisor.InstanceStore;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps {@code run/<component>.instance}: the pid and process start time, or the container id, of
+ * each running instance, so that a daemon started after a crash finds its instances again. A record
+ * is only a hint: the runtime adopts an instance only if the start time or label still proves it.
+ */
+final class FileInstanceStore implements InstanceStore {
+    private static final Logger LOG = LoggerFactory.getLogger(FileInstanceStore.class);
+
+    private final Path dir;
+
+    FileInstanceStore(Path dir) {
+        this.dir = dir;
+    }
+
+    private Path file(String component) {
+        return dir.resolve(component + ".instance");
+    }
+
+    @Override
+    public void save(String component, InstanceRecord record) {
+        Properties p = new Properties();
+        p.setProperty("pid", Long.toString(record.pid()));
+        p.setProperty("startTicks", Long.toString(record.startTicks()));
+        p.setProperty("containerId", record.containerId());
+        Path tmp = dir.resolve(component + ".instance.tmp");
+        try (Writer w = Files.newBufferedWriter(tmp)) {
+            p.store(w, "instance of " + component);
+        } catch (IOException e) {
+            LOG.warn("Could not record the instance of {}: {}", component, e.getMessage());
+            return;
+        }
+        try {
+            Files.move(tmp, file(component), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("Could not record the instance of {}: {}", component, e.getMessage());
+        }
+    }
+
+    @Override
+    public void clear(String component) {
+        try {
+            Files.deleteIfExists(file(component));
+        } catch (IOException e) {
+            LOG.warn("Could not remove {}: {}", file(component), e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<InstanceRecord> load(String component) {
+        Path f = file(component);
+        if (!Files.isRegularFile(f)) {
+            return Optional.empty();
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(f)) {
+            p.load(r);
+            return Optional.of(new InstanceRecord(Long.parseLong(p.getProperty("pid", "-1")),
+                    Long.parseLong(p.getProperty("startTicks", "-1")), p.getProperty("containerId", "")));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Ignoring unreadable {}: {}", f, e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package ai.stigmer.runtime.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.stigmer.config.ProcessSpec;
+import ai.stigmer.runtime.ExitStatus;
+import ai.stigmer.runtime.Instance;
+import ai.stigmer.runtime.InstanceRecord;
+import ai.stigmer.runtime.LaunchException;
+import ai.stigmer.testing.Await;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real processes: sessions, groups, exits, stop escalation and pid identity. */
+class ProcessRuntimeTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    @TempDir
+    Path dir;
+    private Instance instance;
+    private Process stranger;
+
+    @AfterEach
+    void cleanUp() {
+        if (instance != null) {
+            instance.stop(Duration.ofSeconds(1));
+        }
+        if (stranger != null) {
+            stranger.destroyForcibly();
+        }
+    }
+
+    private Instance launch(String... command) throws LaunchException {
+        instance = new ProcessRuntime(new ProcessSpec(List.of(command), Map.of("SECRET", "s3cr3t"), null),
+                dir.resolve("c.log")).launch();
+        return instance;
+    }
+
+    @Test
+    void runsInItsOwnSessionAndGroupWithOutputInTheLog() throws Exception {
+        Instance i = launch("/bin/sh", "-c", "echo hello from $$; exec sleep 1000");
+        ProcStat stat = ProcStat.read(i.pid()).orElseThrow();
+        assertEquals(i.pid(), stat.pgrp());
+        assertEquals(i.pid(), stat.session());
+        Await.until("output in the log", WAIT, () -> read(dir.resolve("c.log")).contains("hello from " + i.pid()));
+        assertTrue(i.isAlive());
+    }
+
+    @Test
+    void anExitIsSeenTheMomentItHappensWithItsSignal() throws Exception {
+        Instance i = launch("sleep", "1000");
+        new ProcessBuilder("kill", "-9", Long.toString(i.pid())).start().waitFor();
+        ExitStatus exit = i.exited().get(20, TimeUnit.SECONDS);
+        assertEquals(9, exit.signal());
+        assertEquals(137, exit.code());
+        assertFalse(i.isAlive());
+    }
+
+    @Test
+    void exitCodeIsReported() throws Exception {
+        Instance i = launch("/bin/sh", "-c", "exit 7");
+        assertEquals(new ExitStatus(7, 0, ""), i.exited().get(20, TimeUnit.SECONDS));
+    }
+
+    /** Show 8: a component that forks a grandchild leaves nothing running after stop. */
+    @Test
+    void stopLeavesNoGrandchildBehind() throws Exception {
+        Instance i = launch("/bin/sh", "-c", "sleep 1000 & sleep 1001 & wait");
+        ProcessInstance p = (ProcessInstance) i;
+        Await.until("two grandchildren", WAIT, () -> p.groupMembers().size() >= 3);
+        List<Long> members = p.groupMembers().stream().map(ProcStat::pid).toList();
+        i.stop(Duration.ofSeconds(5));
+        assertTrue(p.groupMembers().isEmpty());
+        for (long pid : members) {
+            assertTrue(ProcStat.read(pid).map(ProcStat::gone).orElse(true), "pid " + pid + " left behind");
+        }
+    }
+
+    @Test
+    void stopEscalatesToSigkillAfterTheTimeout() throws Exception {
+        Instance i = launch("/bin/sh", "-c", "trap '' TERM; echo ready; while :; do sleep 0.1; done");
+        Await.until("trap installed", WAIT, () -> read(dir.resolve("c.log")).contains("ready"));
+        long started = System.nanoTime();
+        i.stop(Duration.ofMillis(300));
+        assertTrue(System.nanoTime() - started >= Duration.ofMillis(300).toNanos(), "SIGTERM was ignored for the timeout");
+        assertTrue(((ProcessInstance) i).groupMembers().isEmpty());
+        assertEquals(9, i.exited().get(20, TimeUnit.SECONDS).signal());
+    }
+
+    @Test
+    void aStoppedProcessIsKilledByStop() throws Exception {
+        Instance i = launch("sleep", "1000");
+        new ProcessBuilder("kill", "-STOP", Long.toString(i.pid())).start().waitFor();
+        Await.until("stopped", WAIT, () -> ProcStat.read(i.pid()).map(s -> s.state() == 'T').orElse(false));
+        i.stop(Duration.ofSeconds(2));
+        assertTrue(i.exited().isDone());
+    }
+
+    /** Show 10: a recorded pid whose process start time differs is never signalled. */
+    @Test
+    void aPidWhoseStartTimeDiffersIsNeverSignalled() throws Exception {
+        stranger = new ProcessBuilder("setsid", "sleep", "1000").start();
+        long pid = stranger.pid();
+        Await.until("stranger runs", WAIT, () -> ProcStat.read(pid).isPresent());
+        long realTicks = ProcStat.read(pid).orElseThrow().startTicks();
+        InstanceRecord stale = InstanceRecord.ofProcess(pid, realTicks - 1);
+
+        ProcessRuntime runtime = new ProcessRuntime(new ProcessSpec(List.of("true"), Map.of(), null), dir.resolve("x.log"));
+        assertTrue(runtime.adopt(stale).isEmpty(), "not adopted: the start time says it is another process");
+
+        ProcessInstance impostor = new ProcessInstance(pid, realTicks - 1, new java.util.concurrent.CompletableFuture<>());
+        impostor.stop(Duration.ofMillis(200));
+        assertFalse(impostor.isAlive());
+        assertTrue(stranger.isAlive(), "the stranger was not signalled");
+        assertFalse(impostor.signalGroup(15));
+        assertTrue(stranger.isAlive());
+    }
+
+    @Test
+    void aLiveRecordedInstanceIsAdopted() throws Exception {
+        Instance i = launch("sleep", "1000");
+        ProcessRuntime runtime = new ProcessRuntime(new ProcessSpec(List.of("true"), Map.of(), null), dir.resolve("x.log"));
+        Instance adopted = runtime.adopt(i.record()).orElseThrow();
+        assertEquals(i.pid(), adopted.pid());
+        adopted.stop(Duration.ofSeconds(2));
+        assertTrue(adopted.exited().get(20, TimeUnit.SECONDS) != null);
+    }
+
+    @Test
+    void anUnknownCommandFailsToLaunchWithAClearMessage() {
+        LaunchException e = assertThrows(LaunchException.class, () -> launch("no-such-command-anywhere"));
+        assertEquals("command not found in PATH: no-such-command-anywhere", e.getMessage());
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+}
