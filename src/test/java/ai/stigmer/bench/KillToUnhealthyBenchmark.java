@@ -1,0 +1,104 @@
+package ai.stigmer.bench;
+
+import ai.stigmer.config.BackoffSpec;
+import ai.stigmer.config.CheckSpec;
+import ai.stigmer.config.ComponentConfig;
+import ai.stigmer.config.ProbeSpec;
+import ai.stigmer.config.ProcessSpec;
+import ai.stigmer.config.RestartPolicy;
+import ai.stigmer.config.RestartSpec;
+import ai.stigmer.probe.Checks;
+import ai.stigmer.probe.ProbeKind;
+import ai.stigmer.probe.Prober;
+import ai.stigmer.probe.Threads;
+import ai.stigmer.runtime.process.ProcessRuntime;
+import ai.stigmer.supervisor.Backoff;
+import ai.stigmer.supervisor.ComponentEvent;
+import ai.stigmer.supervisor.ComponentLog;
+import ai.stigmer.supervisor.ComponentSupervisor;
+import ai.stigmer.supervisor.ExecutorScheduler;
+import ai.stigmer.supervisor.InstanceStore;
+import ai.stigmer.supervisor.State;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Median time from SIGKILL of a supervised process to its Unhealthy state, over N kills (default 20).
+ * Liveness runs only every 10 s, as in the defaults, so what is measured is exit detection.
+ * <pre>java -cp target/test-classes:target/classes:'target/lib/*' ai.stigmer.bench.KillToUnhealthyBenchmark [N]</pre>
+ */
+public final class KillToUnhealthyBenchmark {
+    public static void main(String[] args) throws Exception {
+        int kills = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        Path dir = Files.createTempDirectory("stigmer-bench");
+        RestartSpec restart = new RestartSpec(RestartPolicy.ALWAYS,
+                new BackoffSpec(Duration.ofMillis(10), 1.0, Duration.ofMillis(10), 0), 1000, Duration.ofMinutes(10),
+                Duration.ofSeconds(10));
+        ProbeSpec liveness = new ProbeSpec(Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(3), 1, 3,
+                List.of(new CheckSpec.Process()));
+        ComponentConfig config = new ComponentConfig("bench", List.of(), restart, Duration.ofSeconds(2), null, liveness,
+                null, new ProcessSpec(List.of("sleep", "1000"), Map.of(), null), null);
+        ProcessRuntime runtime = new ProcessRuntime(config.process(), dir.resolve("bench.log"));
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(Threads.daemon("watchdog"));
+        ExecutorService blocking = Executors.newCachedThreadPool(Threads.daemon("runtime"));
+        Prober prober = new Prober("bench", Map.of(ProbeKind.LIVENESS, liveness),
+                Map.of(ProbeKind.LIVENESS, List.of(Checks.create(new CheckSpec.Process(), runtime))));
+        ComponentSupervisor supervisor = new ComponentSupervisor(config, runtime, prober,
+                new ExecutorScheduler(watchdog, Clock.systemUTC()), blocking, new Quiet(), InstanceStore.NONE,
+                new Backoff(restart.backoff(), () -> 0.5));
+        LinkedBlockingQueue<Long> unhealthyAt = new LinkedBlockingQueue<>();
+        supervisor.addListener(e -> {
+            if (e.type() == ComponentEvent.Type.UNHEALTHY) {
+                unhealthyAt.add(System.nanoTime());
+            }
+        });
+        supervisor.start();
+        List<Double> millis = new ArrayList<>();
+        long lastPid = -1;
+        for (int i = 0; i < kills + 3; i++) {
+            long pid = awaitRunning(supervisor, lastPid);
+            long killedAt = System.nanoTime();
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            long seen = unhealthyAt.poll(30, TimeUnit.SECONDS);
+            if (i >= 3) { // the first kills warm the JIT up
+                millis.add((seen - killedAt) / 1e6);
+            }
+            lastPid = pid;
+        }
+        supervisor.stop().get();
+        prober.close();
+        watchdog.shutdownNow();
+        blocking.shutdownNow();
+        Collections.sort(millis);
+        System.out.printf("SIGKILL -> Unhealthy over %d kills: median %.2f ms, min %.2f ms, max %.2f ms%n",
+                millis.size(), millis.get(millis.size() / 2), millis.get(0), millis.get(millis.size() - 1));
+    }
+
+    private static long awaitRunning(ComponentSupervisor s, long previousPid) throws InterruptedException {
+        while (true) {
+            var st = s.status();
+            if (st.state() == State.RUNNING && st.pid() > 0 && st.pid() != previousPid) {
+                return st.pid();
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static final class Quiet implements ComponentLog {
+        public void debug(String m) {}
+        public void info(String m) {}
+        public void warn(String m) {}
+        public void error(String m) {}
+    }
+}
