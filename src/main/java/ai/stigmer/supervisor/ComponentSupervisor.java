@@ -266,9 +266,8 @@ public final class ComponentSupervisor implements SupervisedComponent {
 
     /** Starting → Running: the startup probe passed, or there is none. */
     private void enterRunning() {
+        // LastError stays: a Running component with restarts still tells the operator why it restarted.
         transition(State.RUNNING, probes.containsKey(ProbeKind.STARTUP) ? "startup probe passed" : "launched");
-        lastError = "";
-        publish();
         if (launchedByRestart) {
             log.info(RESTARTED);
             emit(Type.RESTARTED, State.STARTING, State.RUNNING, RESTARTED);
