@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 public final class Durations {
     private static final Pattern FORMAT = Pattern.compile("([+-]?[0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
 
+    static final String EXPECTED = "expected a duration with a unit, such as 10s (units: ms, s, m, h)";
+
     private Durations() {}
 
     /**
@@ -23,7 +25,7 @@ public final class Durations {
     public static Duration parse(String text) {
         Matcher m = FORMAT.matcher(text.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException("expected a duration with a unit, such as 10s (units: ms, s, m, h), not '" + text + "'");
+            throw new IllegalArgumentException(EXPECTED + ", found '" + text + "'");
         }
         long unitNanos = switch (m.group(2)) {
             case "ms" -> 1_000_000L;

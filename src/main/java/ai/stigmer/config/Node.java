@@ -3,9 +3,12 @@ package ai.stigmer.config;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A parsed YAML value that remembers the dotted key path where the user wrote it, so that an error
@@ -40,24 +43,36 @@ final class Node {
 
     /** Wraps what SnakeYAML built from the text: maps, lists and scalars. */
     static Node wrap(Object raw, String path, int layer) {
-        if (raw instanceof Map<?, ?> map) {
-            Map<String, Node> fields = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (!(e.getKey() instanceof String key)) {
-                    throw new Invalid(join(path, String.valueOf(e.getKey())), "keys must be strings");
+        return wrap(raw, path, layer, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    /** {@code enclosing}: the maps and lists around this value, to refuse an alias that contains itself. */
+    private static Node wrap(Object raw, String path, int layer, Set<Object> enclosing) {
+        if ((raw instanceof Map<?, ?> || raw instanceof List<?>) && !enclosing.add(raw)) {
+            throw new Invalid(path, "a YAML alias that contains itself");
+        }
+        try {
+            if (raw instanceof Map<?, ?> map) {
+                Map<String, Node> fields = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    if (!(e.getKey() instanceof String key)) {
+                        throw new Invalid(join(path, String.valueOf(e.getKey())), "keys must be strings");
+                    }
+                    fields.put(key, wrap(e.getValue(), join(path, key), layer, enclosing));
                 }
-                fields.put(key, wrap(e.getValue(), join(path, key), layer));
+                return new Node(fields, path, layer);
             }
-            return new Node(fields, path, layer);
-        }
-        if (raw instanceof List<?> list) {
-            List<Node> items = new ArrayList<>();
-            for (int i = 0; i < list.size(); i++) {
-                items.add(wrap(list.get(i), path + "[" + i + "]", layer));
+            if (raw instanceof List<?> list) {
+                List<Node> items = new ArrayList<>();
+                for (int i = 0; i < list.size(); i++) {
+                    items.add(wrap(list.get(i), path + "[" + i + "]", layer, enclosing));
+                }
+                return new Node(items, path, layer);
             }
-            return new Node(items, path, layer);
+            return new Node(raw, path, layer);
+        } finally {
+            enclosing.remove(raw);
         }
-        return new Node(raw, path, layer);
     }
 
     /** {@code over} on top of {@code base}: maps merge key by key, anything else replaces. */
@@ -157,7 +172,8 @@ final class Node {
 
     String string() {
         if (!(required().value instanceof String s)) {
-            throw invalid("expected a string, found " + describe() + " (quote it)");
+            boolean scalar = !(value instanceof Map<?, ?> || value instanceof List<?>);
+            throw invalid("expected a string, found " + describe() + (scalar ? " (quote it)" : ""));
         }
         return s;
     }
@@ -201,7 +217,7 @@ final class Node {
     /** A duration of zero or more. */
     Duration duration() {
         if (!(required().value instanceof String s)) {
-            throw invalid("expected a duration with a unit, such as 10s, found " + describe());
+            throw invalid(Durations.EXPECTED + ", found " + describe());
         }
         Duration d;
         try {
