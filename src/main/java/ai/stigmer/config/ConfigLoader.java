@@ -63,7 +63,8 @@ public final class ConfigLoader {
 
     /**
      * Loads {@code file}. {@code ${NAME}} in command, env, workingDir, docker and exec strings is
-     * replaced from {@code variables}; {@code $$} stands for a literal {@code $}.
+     * replaced from {@code variables} (no null keys or values); {@code $$} stands for a literal
+     * {@code $}. A relative {@code workingDir} is resolved against the directory of {@code file}.
      *
      * @throws ConfigException if the file cannot be read, is not YAML, or breaks a rule of SPEC §2
      */
