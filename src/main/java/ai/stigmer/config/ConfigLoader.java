@@ -1,18 +1,80 @@
 package ai.stigmer.config;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 
-/** Reads and validates {@code stigmer.yaml} (SPEC §2). */
+/**
+ * Reads and validates {@code stigmer.yaml} (SPEC §2). Every problem is a {@link ConfigException}
+ * naming the dotted key path where the offending value was written, also when it came into a
+ * component from {@code defaults}.
+ */
 public final class ConfigLoader {
-    private ConfigLoader() {}
+    /** Component names become file names (SPEC §1: logs/&lt;component&gt;.log). */
+    private static final Pattern COMPONENT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern CONTAINER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+    private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}");
+    private static final List<String> CHECK_TYPES =
+            List.of("process", "tcp", "grpc", "http", "exec", "uptime", "container");
+
+    /** What applies when neither {@code defaults} nor the component says otherwise (SPEC §2, §4). */
+    private static final String BUILT_IN_DEFAULTS = """
+            restart:
+              policy: always
+              backoff: { initial: 1s, multiplier: 2.0, max: 60s, jitter: 0.0 }
+              maxRestarts: 10
+              window: 10m
+              minUptime: 10s
+            stop: { timeout: 10s }
+            probes:
+              startup:   { initialDelay: 0s, period: 1s,  timeout: 1s, successThreshold: 1, failureThreshold: 30 }
+              liveness:  { initialDelay: 0s, period: 10s, timeout: 3s, successThreshold: 1, failureThreshold: 3 }
+              readiness: { initialDelay: 0s, period: 5s,  timeout: 2s, successThreshold: 1, failureThreshold: 3 }
+            """;
+
+    private final Path file;
+    private final Map<String, String> variables;
+
+    private ConfigLoader(Path file, Map<String, String> variables) {
+        this.file = file;
+        this.variables = variables;
+    }
 
     /**
      * Loads {@code file}. {@code ${NAME}} in command, env, workingDir, docker and exec strings is
-     * replaced from {@code variables}.
+     * replaced from {@code variables} (no null keys or values); {@code $$} stands for a literal
+     * {@code $}. A relative {@code workingDir} is resolved against the directory of {@code file}.
+     *
+     * @throws ConfigException if the file cannot be read, is not YAML, or breaks a rule of SPEC §2
      */
     public static StigmerConfig load(Path file, Map<String, String> variables) throws ConfigException {
-        throw new UnsupportedOperationException("not yet");
+        Object raw = parse(file);
+        try {
+            return new ConfigLoader(file, Map.copyOf(variables)).config(Node.wrap(raw, "", Node.COMPONENT));
+        } catch (Node.Invalid e) {
+            throw new ConfigException(file, e.path, e.getMessage());
+        }
     }
 
     /**
@@ -24,6 +86,404 @@ public final class ConfigLoader {
             return explicit;
         }
         Path inHome = home.resolve("stigmer.yaml");
-        return java.nio.file.Files.exists(inHome) ? inHome : install.resolve("conf").resolve("stigmer.yaml");
+        return Files.exists(inHome) ? inHome : install.resolve("conf").resolve("stigmer.yaml");
+    }
+
+    private static Yaml yaml() {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        return new Yaml(new SafeConstructor(options));
+    }
+
+    private static Object parse(Path file) throws ConfigException {
+        try (Reader reader = Files.newBufferedReader(file)) {
+            return yaml().load(reader);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file, "", "no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file, "", "cannot read: " + e);
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String where = mark == null ? "" : "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": ";
+            String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
+            throw new ConfigException(file, "", "invalid YAML: " + where + e.getProblem() + context);
+        } catch (YAMLException e) {
+            throw new ConfigException(file, "", "invalid YAML: " + e.getMessage());
+        }
+    }
+
+    private StigmerConfig config(Node top) {
+        top.map("daemon", "defaults", "components");
+        JmxConfig jmx = jmx(top.at("daemon"));
+
+        Node defaults = Node.merge(
+                Node.wrap(yaml().load(BUILT_IN_DEFAULTS), "defaults", Node.BUILT_IN),
+                top.at("defaults").inLayer(Node.DEFAULTS));
+        defaults.map("restart", "stop", "probes");
+        // Checked on their own too, so that a bad default is reported even where every component overrides it.
+        restart(defaults.at("restart"));
+        stopTimeout(defaults.at("stop"));
+        probes(defaults.at("probes"), null);
+
+        Map<String, Node> declared = top.at("components").entries();
+        if (declared.isEmpty()) {
+            throw top.at("components").invalid("no components: define at least one under components");
+        }
+        Map<String, ComponentConfig> components = new LinkedHashMap<>();
+        declared.forEach((name, own) -> components.put(name, component(name, own, defaults, declared.keySet())));
+        return new StigmerConfig(file, jmx, startOrder(components));
+    }
+
+    private static JmxConfig jmx(Node daemon) {
+        daemon.map("jmx");
+        Node jmx = daemon.at("jmx");
+        jmx.map("host", "port");
+        Node host = jmx.at("host");
+        String address = host.string(JmxConfig.DEFAULT.host());
+        if (!isLoopback(address)) {
+            throw host.invalid("JMX must listen on loopback only (127.x.x.x, localhost or ::1), found '" + address + "'");
+        }
+        Node port = jmx.at("port");
+        return new JmxConfig(address, port.isAbsent() ? JmxConfig.DEFAULT.port() : port.integer(1, 65535));
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1")
+                || IPV4_LOOPBACK.matcher(host).matches();
+    }
+
+    private ComponentConfig component(String name, Node own, Node defaults, Set<String> names) {
+        if (!COMPONENT_NAME.matcher(name).matches()) {
+            throw own.invalid("component name '" + name + "' must match [a-z0-9][a-z0-9-]{0,62}"
+                    + " (lower-case letters, digits and dashes; it becomes a file name)");
+        }
+        own.map("dependsOn", "process", "docker", "restart", "stop", "probes");
+        boolean isProcess = !own.at("process").isAbsent();
+        boolean isDocker = !own.at("docker").isAbsent();
+        if (isProcess == isDocker) {
+            throw own.invalid(isProcess
+                    ? "has both process and docker; a component is one or the other"
+                    : "needs exactly one of process or docker");
+        }
+        String kind = isDocker ? "docker" : "process";
+        Node merged = Node.merge(defaults, own);
+        Map<String, ProbeSpec> probes = probes(merged.at("probes"), kind);
+        return new ComponentConfig(
+                name,
+                dependsOn(name, own.at("dependsOn"), names),
+                restart(merged.at("restart")),
+                stopTimeout(merged.at("stop")),
+                probes.get("startup"),
+                probes.get("liveness"),
+                probes.get("readiness"),
+                isProcess ? process(own.at("process")) : null,
+                isDocker ? docker(name, own.at("docker")) : null);
+    }
+
+    private static List<String> dependsOn(String name, Node node, Set<String> names) {
+        List<String> deps = new ArrayList<>();
+        List<Node> items = node.list();
+        for (Node item : items) {
+            String dep = item.string();
+            if (dep.equals(name)) {
+                throw item.invalid("a component cannot depend on itself");
+            }
+            if (!names.contains(dep)) {
+                throw item.invalid("unknown component '" + dep + "'; components are: " + String.join(", ", names));
+            }
+            if (deps.contains(dep)) {
+                throw item.invalid("'" + dep + "' is listed twice");
+            }
+            deps.add(dep);
+        }
+        return deps;
+    }
+
+    private static RestartSpec restart(Node node) {
+        node.map("policy", "backoff", "maxRestarts", "window", "minUptime");
+        Node policy = node.at("policy");
+        String word = policy.string();
+        List<String> policies = Stream.of(RestartPolicy.values()).map(RestartPolicy::yamlName).toList();
+        if (!policies.contains(word)) {
+            throw policy.invalid("unknown restart policy '" + word + "'; allowed: " + String.join(", ", policies));
+        }
+        return new RestartSpec(
+                RestartPolicy.fromYaml(word),
+                backoff(node.at("backoff")),
+                node.at("maxRestarts").integer(0, Integer.MAX_VALUE),
+                node.at("window").positiveDuration(),
+                node.at("minUptime").duration());
+    }
+
+    private static BackoffSpec backoff(Node node) {
+        node.map("initial", "multiplier", "max", "jitter");
+        Duration initial = node.at("initial").positiveDuration();
+        Node multiplierNode = node.at("multiplier");
+        double multiplier = multiplierNode.number();
+        if (!(multiplier >= 1)) {
+            throw multiplierNode.invalid("must be at least 1 (a backoff never shrinks), found " + multiplier);
+        }
+        Duration max = node.at("max").positiveDuration();
+        if (max.compareTo(initial) < 0) {
+            // Blame whichever of the two was written last: the component over defaults over built-ins.
+            Node blamed = node.at("max").layer >= node.at("initial").layer ? node.at("max") : node.at("initial");
+            throw blamed.invalid("backoff max (" + Durations.format(max) + ") is less than initial ("
+                    + Durations.format(initial) + ")");
+        }
+        Node jitterNode = node.at("jitter");
+        double jitter = jitterNode.number();
+        if (!(jitter >= 0 && jitter <= 1)) {
+            throw jitterNode.invalid("must be between 0 and 1, found " + jitter);
+        }
+        return new BackoffSpec(initial, multiplier, max, jitter);
+    }
+
+    private static Duration stopTimeout(Node stop) {
+        stop.map("timeout");
+        return stop.at("timeout").positiveDuration();
+    }
+
+    /** The three probes by kind; a probe without checks is absent. {@code kind} null: not known yet. */
+    private Map<String, ProbeSpec> probes(Node node, String kind) {
+        node.map("startup", "liveness", "readiness");
+        Map<String, ProbeSpec> probes = new LinkedHashMap<>();
+        for (String probe : List.of("startup", "liveness", "readiness")) {
+            ProbeSpec spec = probe(node.at(probe), kind);
+            if (spec != null) {
+                probes.put(probe, spec);
+            }
+        }
+        return probes;
+    }
+
+    private ProbeSpec probe(Node node, String kind) {
+        node.map("initialDelay", "period", "timeout", "successThreshold", "failureThreshold", "checks");
+        Duration initialDelay = node.at("initialDelay").duration();
+        Duration period = node.at("period").positiveDuration();
+        Duration timeout = node.at("timeout").positiveDuration();
+        int successThreshold = node.at("successThreshold").integer(1, Integer.MAX_VALUE);
+        int failureThreshold = node.at("failureThreshold").integer(1, Integer.MAX_VALUE);
+        List<CheckSpec> checks = new ArrayList<>();
+        for (Node item : node.at("checks").list()) {
+            checks.add(check(item, kind));
+        }
+        return checks.isEmpty()
+                ? null
+                : new ProbeSpec(initialDelay, period, timeout, successThreshold, failureThreshold, checks);
+    }
+
+    private CheckSpec check(Node item, String kind) {
+        Map<String, Node> entries = item.entries();
+        if (entries.size() != 1) {
+            throw item.invalid("a check is a map with one key, its type (" + String.join(", ", CHECK_TYPES)
+                    + "), such as { tcp: { port: 8080 } }");
+        }
+        String type = entries.keySet().iterator().next();
+        Node body = item.at(type);
+        switch (type) {
+            case "process" -> {
+                body.map();
+                requireKind(body, kind, type, "process");
+                return new CheckSpec.Process();
+            }
+            case "container" -> {
+                body.map();
+                requireKind(body, kind, type, "docker");
+                return new CheckSpec.Container();
+            }
+            case "tcp" -> {
+                body.map("host", "port");
+                return new CheckSpec.Tcp(host(body.at("host")), body.at("port").integer(1, 65535));
+            }
+            case "grpc" -> {
+                body.map("host", "port", "service");
+                return new CheckSpec.Grpc(
+                        host(body.at("host")), body.at("port").integer(1, 65535), body.at("service").string(""));
+            }
+            case "http" -> {
+                body.map("url");
+                return new CheckSpec.Http(url(body.at("url")));
+            }
+            case "exec" -> {
+                body.map("command");
+                return new CheckSpec.Exec(command(body.at("command")));
+            }
+            case "uptime" -> {
+                body.map("min");
+                return new CheckSpec.Uptime(body.at("min").duration());
+            }
+            default -> throw body.invalid(
+                    "unknown check type '" + type + "'; allowed: " + String.join(", ", CHECK_TYPES));
+        }
+    }
+
+    private static void requireKind(Node body, String kind, String type, String required) {
+        if (kind != null && !kind.equals(required)) {
+            throw body.invalid("the " + type + " check is only valid for " + required + " components");
+        }
+    }
+
+    private static String host(Node node) {
+        String host = node.string("127.0.0.1");
+        if (host.isBlank()) {
+            throw node.invalid("must not be empty");
+        }
+        return host;
+    }
+
+    private static URI url(Node node) {
+        String text = node.string();
+        try {
+            URI url = new URI(text);
+            if (("http".equals(url.getScheme()) || "https".equals(url.getScheme())) && url.getHost() != null) {
+                return url;
+            }
+        } catch (URISyntaxException e) {
+            // reported below like any other unusable URL
+        }
+        throw node.invalid("expected an http:// or https:// URL with a host, found '" + text + "'");
+    }
+
+    private ProcessSpec process(Node node) {
+        node.map("command", "env", "workingDir");
+        Node dirNode = node.at("workingDir");
+        Path workingDir = null;
+        if (!dirNode.isAbsent()) {
+            String dir = expand(dirNode);
+            try {
+                // A relative directory means relative to the config file, not to wherever the daemon was started.
+                workingDir = file.toAbsolutePath().getParent().resolve(dir).normalize();
+            } catch (InvalidPathException e) {
+                throw dirNode.invalid("not a valid path: " + e.getMessage());
+            }
+        }
+        return new ProcessSpec(command(node.at("command")), env(node.at("env")), workingDir);
+    }
+
+    private DockerSpec docker(String component, Node node) {
+        node.map("image", "name", "command", "env", "mounts", "network");
+        String image = expand(node.at("image"));
+        if (image.isBlank()) {
+            throw node.at("image").invalid("must not be empty");
+        }
+        Node nameNode = node.at("name");
+        String name = nameNode.string("stigmer-" + component);
+        if (!CONTAINER_NAME.matcher(name).matches()) {
+            throw nameNode.invalid("a container name must match [a-zA-Z0-9][a-zA-Z0-9_.-]*, found '" + name + "'");
+        }
+        List<String> command = new ArrayList<>();
+        for (Node arg : node.at("command").list()) {
+            command.add(expand(arg));
+        }
+        List<String> mounts = new ArrayList<>();
+        for (Node mount : node.at("mounts").list()) {
+            mounts.add(mount(mount));
+        }
+        Node network = node.at("network");
+        return new DockerSpec(image, name, command, env(node.at("env")), mounts,
+                network.isAbsent() ? null : network.string());
+    }
+
+    private String mount(Node node) {
+        String mount = expand(node);
+        String[] parts = mount.split(":", -1);
+        boolean ok = (parts.length == 2 || parts.length == 3) && !parts[0].isEmpty() && !parts[1].isEmpty()
+                && (parts.length == 2 || parts[2].equals("ro") || parts[2].equals("rw"));
+        if (!ok) {
+            throw node.invalid("expected source:target or source:target:ro, found '" + mount + "'");
+        }
+        return mount;
+    }
+
+    /** A non-empty list of strings, variables expanded. */
+    private List<String> command(Node node) {
+        node.required();
+        List<Node> items;
+        try {
+            items = node.list();
+        } catch (Node.Invalid e) {
+            throw node.invalid(e.getMessage() + "; write the command as a list, such as [program, arg1, arg2]");
+        }
+        if (items.isEmpty()) {
+            throw node.invalid("must not be empty");
+        }
+        List<String> command = new ArrayList<>();
+        for (Node item : items) {
+            command.add(expand(item));
+        }
+        return command;
+    }
+
+    private Map<String, String> env(Node node) {
+        Map<String, String> env = new LinkedHashMap<>();
+        node.entries().forEach((key, value) -> {
+            if (key.isEmpty() || key.contains("=") || key.contains("\0")) {
+                throw value.invalid("not a valid environment variable name: '" + key + "'");
+            }
+            env.put(key, expand(value));
+        });
+        return env;
+    }
+
+    /** The string at {@code node} with {@code ${NAME}} replaced from the variables and {@code $$} as {@code $}. */
+    private String expand(Node node) {
+        String text = node.string();
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            char next = i + 1 < text.length() ? text.charAt(i + 1) : 0;
+            if (c == '$' && next == '$') {
+                out.append('$');
+                i++;
+            } else if (c == '$' && next == '{') {
+                int end = text.indexOf('}', i + 2);
+                if (end < 0) {
+                    throw node.invalid("unterminated ${ in '" + text + "' (write $$ for a literal $)");
+                }
+                String name = text.substring(i + 2, end);
+                String value = variables.get(name);
+                if (value == null) {
+                    throw node.invalid("unknown variable ${" + name + "}");
+                }
+                out.append(value);
+                i = end;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * Topological by {@code dependsOn}, ties in file order: at each step the first component of the
+     * file whose dependencies are all placed.
+     */
+    private static List<ComponentConfig> startOrder(Map<String, ComponentConfig> components) {
+        List<ComponentConfig> order = new ArrayList<>();
+        Set<String> placed = new LinkedHashSet<>();
+        while (order.size() < components.size()) {
+            ComponentConfig next = components.values().stream()
+                    .filter(c -> !placed.contains(c.name()) && placed.containsAll(c.dependsOn()))
+                    .findFirst()
+                    .orElseThrow(() -> cycle(components, placed));
+            order.add(next);
+            placed.add(next.name());
+        }
+        return order;
+    }
+
+    /** Every unplaced component waits for another unplaced one, so following those waits must loop. */
+    private static Node.Invalid cycle(Map<String, ComponentConfig> components, Set<String> placed) {
+        List<String> walk = new ArrayList<>();
+        String current = components.keySet().stream().filter(n -> !placed.contains(n)).findFirst().orElseThrow();
+        while (!walk.contains(current)) {
+            walk.add(current);
+            current = components.get(current).dependsOn().stream()
+                    .filter(d -> !placed.contains(d)).findFirst().orElseThrow();
+        }
+        List<String> loop = new ArrayList<>(walk.subList(walk.indexOf(current), walk.size()));
+        loop.add(current);
+        return new Node.Invalid("components." + loop.get(0) + ".dependsOn",
+                "dependency cycle: " + loop.stream().collect(Collectors.joining(" -> ")));
     }
 }

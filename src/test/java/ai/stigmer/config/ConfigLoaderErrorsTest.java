@@ -1,0 +1,232 @@
+package ai.stigmer.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Each broken file is refused with the key path where the mistake was written and a clear reason. */
+class ConfigLoaderErrorsTest {
+    @TempDir
+    Path dir;
+
+    /** A valid component to append to configs whose mistake is elsewhere. */
+    private static final String OK_COMPONENT = """
+            components:
+              app:
+                process: { command: [run] }
+            """;
+
+    static Stream<Arguments> brokenConfigs() {
+        return Stream.of(
+                broken("unknown top-level key", "demon: {}\n" + OK_COMPONENT,
+                        "demon", "unknown key 'demon'; allowed here: daemon, defaults, components"),
+                broken("no components", "daemon: { jmx: { port: 50099 } }\n",
+                        "components", "no components"),
+                broken("JMX on a public address", "daemon: { jmx: { host: 0.0.0.0 } }\n" + OK_COMPONENT,
+                        "daemon.jmx.host", "JMX must listen on loopback only"),
+                broken("JMX port out of range", "daemon: { jmx: { port: 70000 } }\n" + OK_COMPONENT,
+                        "daemon.jmx.port", "must be between 1 and 65535"),
+                broken("duration without unit in defaults", """
+                        defaults: { probes: { liveness: { period: 10 } } }
+                        """ + OK_COMPONENT,
+                        "defaults.probes.liveness.period", "expected a duration with a unit, such as 10s"),
+                broken("quoted duration without unit", """
+                        defaults: { stop: { timeout: "10" } }
+                        """ + OK_COMPONENT,
+                        "defaults.stop.timeout", "expected a duration with a unit"),
+                broken("zero period in a component", """
+                        components:
+                          app:
+                            process: { command: [run] }
+                            probes: { liveness: { period: 0s, checks: [ { process: {} } ] } }
+                        """,
+                        "components.app.probes.liveness.period", "must be greater than 0"),
+                broken("negative timeout inherited from defaults", """
+                        defaults: { probes: { readiness: { timeout: -2s } } }
+                        """ + OK_COMPONENT,
+                        "defaults.probes.readiness.timeout", "must not be negative"),
+                broken("threshold below 1", """
+                        components:
+                          app:
+                            process: { command: [run] }
+                            probes: { startup: { failureThreshold: 0 } }
+                        """,
+                        "components.app.probes.startup.failureThreshold", "must be at least 1"),
+                broken("misspelt probe key", """
+                        components:
+                          app:
+                            process: { command: [run] }
+                            probes: { liveness: { perod: 5s } }
+                        """,
+                        "components.app.probes.liveness.perod", "unknown key 'perod'; allowed here: initialDelay, period"),
+                broken("port that is not a number", """
+                        components:
+                          app:
+                            process: { command: [run] }
+                            probes: { liveness: { checks: [ { process: {} }, { tcp: { port: abc } } ] } }
+                        """,
+                        "components.app.probes.liveness.checks[1].tcp.port", "expected a whole number, found 'abc'"),
+                broken("unknown check type", """
+                        components:
+                          app:
+                            process: { command: [run] }
+                            probes: { liveness: { checks: [ { process: {} }, { ping: { port: 1 } } ] } }
+                        """,
+                        "components.app.probes.liveness.checks[1].ping", "unknown check type 'ping'; allowed: process, tcp"),
+                broken("check with two types", """
+                        components:
+                          app:
+                            process: { command: [run] }
+                            probes: { liveness: { checks: [ { process: {}, tcp: { port: 1 } } ] } }
+                        """,
+                        "components.app.probes.liveness.checks[0]", "a check is a map with one key"),
+                broken("container check on a process component", """
+                        components:
+                          app:
+                            process: { command: [run] }
+                            probes: { liveness: { checks: [ { container: {} } ] } }
+                        """,
+                        "components.app.probes.liveness.checks[0].container", "only valid for docker components"),
+                broken("process check on a docker component", """
+                        components:
+                          app:
+                            docker: { image: busybox }
+                            probes: { liveness: { checks: [ { process: {} } ] } }
+                        """,
+                        "components.app.probes.liveness.checks[0].process", "only valid for process components"),
+                broken("ftp URL", """
+                        components:
+                          app:
+                            process: { command: [run] }
+                            probes: { readiness: { checks: [ { http: { url: "ftp://host/x" } } ] } }
+                        """,
+                        "components.app.probes.readiness.checks[0].http.url", "http:// or https://"),
+                broken("multiplier below 1", """
+                        defaults: { restart: { backoff: { multiplier: 0.5 } } }
+                        """ + OK_COMPONENT,
+                        "defaults.restart.backoff.multiplier", "must be at least 1"),
+                broken("jitter above 1", """
+                        components:
+                          app:
+                            process: { command: [run] }
+                            restart: { backoff: { jitter: 1.5 } }
+                        """,
+                        "components.app.restart.backoff.jitter", "must be between 0 and 1"),
+                broken("backoff max below an overridden initial", """
+                        components:
+                          app:
+                            process: { command: [run] }
+                            restart: { backoff: { initial: 2m } }
+                        """,
+                        "components.app.restart.backoff.initial", "backoff max (1m) is less than initial (2m)"),
+                broken("negative maxRestarts", """
+                        defaults: { restart: { maxRestarts: -1 } }
+                        """ + OK_COMPONENT,
+                        "defaults.restart.maxRestarts", "must be at least 0"),
+                broken("unknown restart policy", """
+                        components:
+                          app:
+                            process: { command: [run] }
+                            restart: { policy: sometimes }
+                        """,
+                        "components.app.restart.policy", "unknown restart policy 'sometimes'; allowed: always, on-failure, never"),
+                broken("neither process nor docker", """
+                        components:
+                          app: { dependsOn: [] }
+                        """,
+                        "components.app", "needs exactly one of process or docker"),
+                broken("both process and docker", """
+                        components:
+                          app: { process: { command: [run] }, docker: { image: busybox } }
+                        """,
+                        "components.app", "has both process and docker"),
+                broken("empty command", """
+                        components:
+                          app: { process: { command: [] } }
+                        """,
+                        "components.app.process.command", "must not be empty"),
+                broken("command as one string", """
+                        components:
+                          app: { process: { command: "java -jar app.jar" } }
+                        """,
+                        "components.app.process.command", "write the command as a list"),
+                broken("command item that is not a string", """
+                        components:
+                          app: { process: { command: [sleep, [10]] } }
+                        """,
+                        "components.app.process.command[1]", "expected a string, found a list"),
+                broken("env value that is not a string", """
+                        components:
+                          app: { process: { command: [run], env: { PORT: 8080 } } }
+                        """,
+                        "components.app.process.env.PORT", "expected a string, found integer 8080 (quote it)"),
+                broken("docker without image", """
+                        components:
+                          app: { docker: { name: app } }
+                        """,
+                        "components.app.docker.image", "required"),
+                broken("bad mount", """
+                        components:
+                          app: { docker: { image: busybox, mounts: ["/data"] } }
+                        """,
+                        "components.app.docker.mounts[0]", "expected source:target"),
+                broken("invalid component name", """
+                        components:
+                          Bad_Name: { process: { command: [run] } }
+                        """,
+                        "components.Bad_Name", "must match [a-z0-9][a-z0-9-]{0,62}"),
+                broken("unknown dependency", """
+                        components:
+                          app: { dependsOn: [ghost], process: { command: [run] } }
+                        """,
+                        "components.app.dependsOn[0]", "unknown component 'ghost'"),
+                broken("self-dependency", """
+                        components:
+                          app: { dependsOn: [app], process: { command: [run] } }
+                        """,
+                        "components.app.dependsOn[0]", "cannot depend on itself"),
+                broken("dependency cycle", """
+                        components:
+                          root: { process: { command: [run] } }
+                          a: { dependsOn: [root, b], process: { command: [run] } }
+                          b: { dependsOn: [c], process: { command: [run] } }
+                          c: { dependsOn: [a], process: { command: [run] } }
+                        """,
+                        "components.a.dependsOn", "dependency cycle: a -> b -> c -> a"),
+                broken("duplicate key", """
+                        components:
+                          app: { process: { command: [run] } }
+                          app: { process: { command: [run] } }
+                        """,
+                        "", "duplicate key app"),
+                broken("YAML syntax error", "components:\n  app: { process: [ }\n",
+                        "", "invalid YAML: line 2, column"),
+                broken("alias that contains itself", "components:\n  app: &loop { process: { command: [run] }, x: *loop }\n",
+                        "components.app.x", "a YAML alias that contains itself"),
+                broken("not a map at the top", "- just\n- a list\n",
+                        "", "expected a map, found a list"));
+    }
+
+    private static Arguments broken(String name, String yaml, String keyPath, String problemPart) {
+        return Arguments.of(name, yaml, keyPath, problemPart);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenConfigs")
+    void isRefusedWithKeyPathAndReason(String name, String yaml, String keyPath, String problemPart) throws Exception {
+        Path file = Files.writeString(dir.resolve("stigmer.yaml"), yaml);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertEquals(file, e.file());
+        assertEquals(keyPath, e.keyPath(), e.getMessage());
+        assertTrue(e.problem().contains(problemPart), () -> "problem was: " + e.problem());
+    }
+}
