@@ -119,8 +119,14 @@ public final class StigmerServer {
         server.awaitTermination();
     }
 
+    /** Claimed by whoever ends the JVM first: {@code main} with its code, or the termination hook with 0. */
+    private static final AtomicBoolean exitClaimed = new AtomicBoolean();
+
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        int code = run(args, System.out, System.err);
+        if (exitClaimed.compareAndSet(false, true)) {
+            System.exit(code);
+        }
     }
 
     /** Runs the server until SIGTERM or SIGINT and returns the exit code. */
@@ -154,6 +160,7 @@ public final class StigmerServer {
         onTermination(() -> {
             out.println("stigmer-server: shutting down");
             server.shutdown(SHUTDOWN_GRACE);
+            out.println("stigmer-server: stopped");
         });
         out.println("stigmer-server: serving on " + HOST + ":" + server.port());
         try {
@@ -161,19 +168,22 @@ public final class StigmerServer {
         } catch (InterruptedException e) {
             server.shutdown(Duration.ZERO);
         }
-        out.println("stigmer-server: stopped");
         return 0;
     }
 
     /**
-     * Runs {@code action} on SIGTERM and SIGINT instead of the JVM's default (exit 143), so that a
-     * requested stop ends with code 0 once {@code main} returns.
+     * Runs {@code action} when the JVM is asked to stop (SIGTERM, SIGINT), then ends the JVM with code 0:
+     * a requested stop is a clean exit, not the JVM's default 143. Exits that {@code main} chose itself
+     * keep their code.
      */
-    @SuppressWarnings("restriction")
     static void onTermination(Runnable action) {
-        sun.misc.SignalHandler handler = signal -> action.run();
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), handler);
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), handler);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            boolean requestedStop = exitClaimed.compareAndSet(false, true);
+            action.run();
+            if (requestedStop) {
+                Runtime.getRuntime().halt(0);
+            }
+        }, "stigmer-server-stop"));
     }
 
     private static int intArg(String[] args, int i, int min, int max) {

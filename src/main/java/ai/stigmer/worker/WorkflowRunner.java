@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * workflow-runner (SPEC §8): a worker that registers with stigmer-server and keeps a heartbeat
@@ -153,8 +154,14 @@ public final class WorkflowRunner implements AutoCloseable {
         channel.shutdownNow();
     }
 
+    /** Claimed by whoever ends the JVM first: {@code main} with its code, or the termination hook with 0. */
+    private static final AtomicBoolean exitClaimed = new AtomicBoolean();
+
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        int code = run(args, System.out, System.err);
+        if (exitClaimed.compareAndSet(false, true)) {
+            System.exit(code);
+        }
     }
 
     /** Parses the command line, runs until SIGTERM or SIGINT, and returns the exit code. */
@@ -194,24 +201,39 @@ public final class WorkflowRunner implements AutoCloseable {
             return EXIT_USAGE;
         }
 
-        try (WorkflowRunner runner = new WorkflowRunner(options, out)) {
-            onTermination(runner::stop);
-            out.println("workflow-runner: " + name + " connecting to " + host + ":" + port);
-            int code = runner.run();
+        WorkflowRunner runner = new WorkflowRunner(options, out);
+        CountDownLatch finished = new CountDownLatch(1);
+        onTermination(() -> {
+            runner.stop();
+            try {
+                finished.await(5, TimeUnit.SECONDS); // let the loop leave and the channel close
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        out.println("workflow-runner: " + name + " connecting to " + host + ":" + port);
+        try {
+            return runner.run();
+        } finally {
+            runner.close();
             out.println("workflow-runner: stopped");
-            return code;
+            finished.countDown();
         }
     }
 
     /**
-     * Runs {@code action} on SIGTERM and SIGINT instead of the JVM's default (exit 143), so that a
-     * requested stop ends with code 0 once {@code main} returns.
+     * Runs {@code action} when the JVM is asked to stop (SIGTERM, SIGINT), then ends the JVM with code 0:
+     * a requested stop is a clean exit, not the JVM's default 143. Exits that {@code main} chose itself
+     * keep their code.
      */
-    @SuppressWarnings("restriction")
-    private static void onTermination(Runnable action) {
-        sun.misc.SignalHandler handler = signal -> action.run();
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), handler);
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), handler);
+    static void onTermination(Runnable action) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            boolean requestedStop = exitClaimed.compareAndSet(false, true);
+            action.run();
+            if (requestedStop) {
+                Runtime.getRuntime().halt(0);
+            }
+        }, "workflow-runner-stop"));
     }
 
     private static String value(String[] args, int i) {

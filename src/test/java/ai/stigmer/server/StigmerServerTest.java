@@ -9,6 +9,7 @@ import ai.stigmer.api.v1.ListWorkersRequest;
 import ai.stigmer.api.v1.RegisterWorkerRequest;
 import ai.stigmer.api.v1.RegisterWorkerResponse;
 import ai.stigmer.api.v1.StigmerGrpc;
+import ai.stigmer.testutil.Await;
 import ai.stigmer.testutil.ChildJava;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -114,6 +115,35 @@ class StigmerServerTest {
             assertEquals(3, child.exitValue());
             assertEquals("stigmer-server: port " + port + " on 127.0.0.1 is already in use",
                     ChildJava.read(dir, "err.txt").strip());
+        }
+    }
+
+    @Test
+    void childProcessServesThenExitsZeroOnSigterm(@TempDir Path dir) throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = free.getLocalPort();
+        }
+        Process child = ChildJava.start(dir, StigmerServer.class, "--port", Integer.toString(port));
+        ManagedChannel toChild = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
+                .build();
+        try {
+            HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(toChild);
+            Await.until(Duration.ofSeconds(60), "child SERVING", () -> {
+                try {
+                    return health.withWaitForReady().withDeadlineAfter(1, TimeUnit.SECONDS)
+                            .check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.SERVING;
+                } catch (StatusRuntimeException notYet) {
+                    return false;
+                }
+            });
+            child.destroy(); // SIGTERM
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "stigmer-server did not stop on SIGTERM");
+            assertEquals(0, child.exitValue(), ChildJava.read(dir, "err.txt"));
+            assertTrue(ChildJava.read(dir, "out.txt").contains("stigmer-server: stopped"), ChildJava.read(dir, "out.txt"));
+        } finally {
+            toChild.shutdownNow();
+            child.destroyForcibly();
         }
     }
 
