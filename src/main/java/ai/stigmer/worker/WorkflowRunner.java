@@ -204,7 +204,7 @@ public final class WorkflowRunner implements AutoCloseable {
         WorkflowRunner runner = new WorkflowRunner(options, out);
         CountDownLatch finished = new CountDownLatch(1);
         onTermination(() -> {
-            runner.stop();
+            runner.close(); // cancels a call in flight too
             try {
                 finished.await(5, TimeUnit.SECONDS); // let the loop leave and the channel close
             } catch (InterruptedException e) {

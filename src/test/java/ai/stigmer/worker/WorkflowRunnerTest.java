@@ -9,8 +9,13 @@ import ai.stigmer.server.StigmerServer;
 import ai.stigmer.server.WorkerRegistry;
 import ai.stigmer.testutil.Await;
 import ai.stigmer.testutil.ChildJava;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -100,6 +105,19 @@ class WorkflowRunnerTest {
             assertTrue(ChildJava.read(dir, "out.txt").contains("registering again"), ChildJava.read(dir, "out.txt"));
         } finally {
             child.destroyForcibly();
+        }
+    }
+
+    @Test
+    void peerWithoutTheStigmerApiIsUnrecoverable() throws Exception {
+        Server healthOnly = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create())
+                .addService(new HealthStatusManager().getHealthService()).build().start();
+        var options = new WorkflowRunner.Options("127.0.0.1", healthOnly.getPort(), "lost",
+                Duration.ofMillis(50), Duration.ofMillis(500));
+        try (WorkflowRunner runner = new WorkflowRunner(options, new PrintStream(new ByteArrayOutputStream()))) {
+            assertEquals(1, CompletableFuture.supplyAsync(runner::run).get(30, TimeUnit.SECONDS));
+        } finally {
+            healthOnly.shutdownNow();
         }
     }
 
