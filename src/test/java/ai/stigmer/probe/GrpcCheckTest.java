@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.stigmer.config.CheckSpec;
 import ai.stigmer.server.StigmerServer;
-import ai.stigmer.testutil.Await;
+import ai.stigmer.testing.Await;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -132,7 +132,7 @@ class GrpcCheckTest {
         }
         stigmerServer(port);
         long start = System.nanoTime();
-        Await.until(Duration.ofSeconds(5), "check passes again", () -> check.run(CONTEXT).passed());
+        Await.until("check passes again", Duration.ofSeconds(5), () -> check.run(CONTEXT).passed());
         assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 5000);
     }
 }

@@ -9,8 +9,8 @@ import ai.stigmer.api.v1.ListWorkersRequest;
 import ai.stigmer.api.v1.RegisterWorkerRequest;
 import ai.stigmer.api.v1.RegisterWorkerResponse;
 import ai.stigmer.api.v1.StigmerGrpc;
-import ai.stigmer.testutil.Await;
-import ai.stigmer.testutil.ChildJava;
+import ai.stigmer.testing.Await;
+import ai.stigmer.testing.ChildJava;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -129,7 +129,7 @@ class StigmerServerTest {
                 .build();
         try {
             HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(toChild);
-            Await.until(Duration.ofSeconds(60), "child SERVING", () -> {
+            Await.until("child SERVING", Duration.ofSeconds(60), () -> {
                 try {
                     return health.withWaitForReady().withDeadlineAfter(1, TimeUnit.SECONDS)
                             .check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.SERVING;

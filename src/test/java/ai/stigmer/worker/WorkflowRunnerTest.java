@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.stigmer.server.StigmerServer;
 import ai.stigmer.server.WorkerRegistry;
-import ai.stigmer.testutil.Await;
-import ai.stigmer.testutil.ChildJava;
+import ai.stigmer.testing.Await;
+import ai.stigmer.testing.ChildJava;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -70,12 +70,12 @@ class WorkflowRunnerTest {
                 Duration.ofMillis(50), Duration.ofMillis(500));
         try (WorkflowRunner runner = new WorkflowRunner(options, new PrintStream(new ByteArrayOutputStream()))) {
             CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(runner::run);
-            Await.until(PATIENCE, "registered and heartbeating",
+            Await.until("registered and heartbeating", PATIENCE,
                     () -> entry(server, "in-process").map(e -> e.heartbeats() >= 2).orElse(false));
             String firstId = runner.workerId();
 
             restartServer();
-            Await.until(PATIENCE, "registered with the new server",
+            Await.until("registered with the new server", PATIENCE,
                     () -> entry(server, "in-process").map(e -> e.heartbeats() >= 1).orElse(false));
             assertNotEquals(firstId, runner.workerId());
             assertTrue(!exit.isDone(), "the runner kept running");
@@ -91,11 +91,11 @@ class WorkflowRunnerTest {
         Process child = ChildJava.start(dir, WorkflowRunner.class,
                 "--server", "127.0.0.1:" + server.port(), "--name", "child", "--backoff-max-ms", "500");
         try {
-            Await.until(PATIENCE, "child registered", () -> entry(server, "child").isPresent());
+            Await.until("child registered", PATIENCE, () -> entry(server, "child").isPresent());
             String firstId = entry(server, "child").orElseThrow().workerId();
 
             restartServer();
-            Await.until(PATIENCE, "child registered again", () -> entry(server, "child").isPresent());
+            Await.until("child registered again", PATIENCE, () -> entry(server, "child").isPresent());
             assertNotEquals(firstId, entry(server, "child").orElseThrow().workerId());
             assertTrue(child.isAlive(), "the runner kept running");
 

@@ -1,4 +1,4 @@
-package ai.stigmer.testutil;
+package ai.stigmer.testing;
 
 import java.io.File;
 import java.io.IOException;
