@@ -36,7 +36,7 @@ class JmxCredentialsTest {
         assertTrue(Files.readAllLines(access).containsAll(java.util.List.of("monitor readonly", "control readwrite")));
 
         String accessBefore = Files.readString(access);
-        JmxControlPlane.start(new JmxConfig("127.0.0.1", port), jmx, supervision, () -> {},
+        JmxControlPlane.start(new JmxConfig("127.0.0.1", JmxTestSupport.freePort()), jmx, supervision, () -> {},
                 MBeanServerFactory.newMBeanServer()).close();
         assertEquals(first, JmxCredentials.readPasswords(passwords));
         assertEquals(accessBefore, Files.readString(access));
