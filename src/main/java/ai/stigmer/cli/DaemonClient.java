@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.rmi.NotBoundException;
+import java.rmi.registry.LocateRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,8 +23,8 @@ import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.RuntimeMBeanException;
 import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
+import javax.management.remote.rmi.RMIConnector;
+import javax.management.remote.rmi.RMIServer;
 
 /**
  * The command line's JMX connection to the daemon, logged in as one role. Every failure becomes a
@@ -54,9 +56,13 @@ final class DaemonClient implements AutoCloseable {
         env.put(JMXConnector.CREDENTIALS, new String[] {role, password});
         env.put("jmx.remote.x.client.connection.check.period", 0L);
         try {
-            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + literal(jmx.host()) + ":"
-                    + jmx.port() + "/jmxrmi");
-            return new DaemonClient(JMXConnectorFactory.connect(url, env));
+            // What service:jmx:rmi:///jndi/rmi://host:port/jmxrmi means, without loading JNDI (status speed).
+            RMIServer server = (RMIServer) LocateRegistry.getRegistry(jmx.host(), jmx.port()).lookup("jmxrmi");
+            JMXConnector connector = new RMIConnector(server, env);
+            connector.connect(env);
+            return new DaemonClient(connector);
+        } catch (NotBoundException e) {
+            throw new CliException.NotRunning(jmx.host(), jmx.port()); // a registry, but no daemon (yet)
         } catch (SecurityException e) {
             throw new CliException(ExitCode.FAILURE, "JMX login as " + role + " refused on " + jmx.host() + ":"
                     + jmx.port() + " (" + e.getMessage() + "; password in " + jmxDir.resolve(JmxCredentials.PASSWORD_FILE) + ")");
@@ -92,10 +98,6 @@ final class DaemonClient implements AutoCloseable {
         } catch (IOException e) {
             throw new CliException(ExitCode.FAILURE, "cannot read the JMX credentials in " + file + ": " + e.getMessage());
         }
-    }
-
-    private static String literal(String host) {
-        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     /** The daemon and every component, in start order. */

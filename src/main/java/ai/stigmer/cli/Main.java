@@ -30,7 +30,9 @@ public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         PrintWriter out = utf8(FileDescriptor.out);
         PrintWriter err = utf8(FileDescriptor.err);
-        int code = run(args, CliEnvironment.fromSystem(), out, err);
+        int code = StatusCommand.isPlain(args)
+                ? runStatus(args, CliEnvironment.fromSystem(), out, err)
+                : run(args, CliEnvironment.fromSystem(), out, err);
         out.flush();
         err.flush();
         System.exit(code);
@@ -41,18 +43,36 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main(), new Factory(env));
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof CliException c) {
-                cmd.getErr().println(c.getMessage());
-                return c.exitCode();
-            }
-            cmd.getErr().println("stigmer: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
-            return ExitCode.FAILURE;
-        });
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> report(e, cmd.getErr()));
         int code = cl.execute(args);
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * {@code server status [--json]} without building the picocli model: monitors poll it, and the
+     * model costs about as much CPU as the JMX round trip itself. Same output and exit codes.
+     */
+    static int runStatus(String[] args, CliEnvironment env, PrintWriter out, PrintWriter err) {
+        try {
+            return StatusCommand.run(env, null, args.length == 3, out);
+        } catch (RuntimeException e) {
+            return report(e, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** The one place where a failure becomes a message and an exit code. */
+    private static int report(Exception e, PrintWriter err) {
+        if (e instanceof CliException c) {
+            err.println(c.getMessage());
+            return c.exitCode();
+        }
+        err.println("stigmer: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+        return ExitCode.FAILURE;
     }
 
     /** Status uses ✓ ↻ ✗ ○ whatever the locale says. */

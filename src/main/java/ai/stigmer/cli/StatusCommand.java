@@ -36,6 +36,12 @@ final class StatusCommand implements Callable<Integer> {
         return run(env, config.orElse(parent == null ? null : parent.config), json, spec.commandLine().getOut());
     }
 
+    /** Whether {@code args} are exactly {@code server status} or {@code server status --json}. */
+    static boolean isPlain(String[] args) {
+        return (args.length == 2 || args.length == 3 && "--json".equals(args[2]))
+                && "server".equals(args[0]) && "status".equals(args[1]);
+    }
+
     /** The status of the daemon that {@code config} (or the default config) describes, printed to {@code out}. */
     static int run(CliEnvironment env, Path config, boolean json, PrintWriter out) {
         JmxConfig jmx = env.jmx(config);
