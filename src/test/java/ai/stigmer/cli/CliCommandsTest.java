@@ -77,6 +77,22 @@ class CliCommandsTest {
     }
 
     @Test
+    void theShortcutForPlainStatusAnswersLikeTheFullCommandLine() throws Exception {
+        assertTrue(StatusCommand.isPlain(new String[] {"server", "status", "--json"}));
+        assertTrue(!StatusCommand.isPlain(new String[] {"server", "status", "--config", "x"}));
+        StringWriter shortcut = new StringWriter();
+        assertEquals(0, Main.runStatus(new String[] {"server", "status"}, env, new PrintWriter(shortcut), new PrintWriter(err)));
+        assertEquals(0, run("server", "status"));
+        assertEquals(out.toString(), shortcut.toString());
+
+        plane.close();
+        shortcut.getBuffer().setLength(0);
+        assertEquals(3, Main.runStatus(new String[] {"server", "status", "--json"}, env, new PrintWriter(shortcut),
+                new PrintWriter(err)));
+        assertEquals(false, new ObjectMapper().readTree(shortcut.toString()).get("running").asBoolean());
+    }
+
+    @Test
     void restartCallsTheOperationAndRejectsUnknownComponents() {
         assertEquals(0, run("server", "restart", "stigmer-server"), err.toString());
         assertEquals(1, server.restarts.get());
