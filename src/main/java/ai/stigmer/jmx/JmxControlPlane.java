@@ -1,23 +1,178 @@
 package ai.stigmer.jmx;
 
 import ai.stigmer.config.JmxConfig;
+import ai.stigmer.supervisor.SupervisedComponent;
 import ai.stigmer.supervisor.Supervision;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.nio.file.Path;
+import java.rmi.NoSuchObjectException;
+import java.rmi.registry.LocateRegistry;
+import java.rmi.registry.Registry;
+import java.rmi.server.ExportException;
+import java.rmi.server.UnicastRemoteObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnectorServer;
+import javax.management.remote.JMXConnectorServerFactory;
+import javax.management.remote.JMXServiceURL;
+import javax.management.remote.rmi.RMIConnectorServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The MXBeans of SPEC §6 and the password-protected RMI connector that serves them. */
+/**
+ * The MXBeans of SPEC §6 and the password-protected RMI connector that serves them: registry and
+ * connector on the one configured port, bound to the loopback address only, at
+ * {@code service:jmx:rmi:///jndi/rmi://<host>:<port>/jmxrmi}. Roles and passwords come from the
+ * files {@link JmxCredentials} generates.
+ */
 public final class JmxControlPlane implements AutoCloseable {
+    /** How long a JMX operation waits for the watchdog to carry out restart, stop or start. */
+    static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(60);
+    private static final Logger LOG = LoggerFactory.getLogger(JmxControlPlane.class);
+
+    private final MBeanServer server;
+    private final List<ObjectName> registered = new ArrayList<>();
+    private final List<ComponentNotifier> notifiers = new ArrayList<>();
+    private final ExecutorService dispatch = Executors.newSingleThreadExecutor(daemonThreads("stigmer-jmx-events"));
+    private final ExecutorService lanes = Executors.newCachedThreadPool(daemonThreads("stigmer-jmx-notify"));
+    private Registry registry;
+    private JMXConnectorServer connector;
+    private JMXServiceURL address;
+
+    private JmxControlPlane(MBeanServer server) {
+        this.server = server;
+    }
 
     /**
      * Registers the daemon and component MXBeans and starts the connector on {@code config}.
      * {@code jmxDir} holds the credentials (generated on first start). {@code shutdown} is run when
-     * an operator calls the daemon's {@code shutdown()}.
+     * an operator calls the daemon's {@code shutdown()}. Fails with an IOException naming the port
+     * if the port is taken, or if the host is not a loopback address.
      */
     public static JmxControlPlane start(JmxConfig config, Path jmxDir, Supervision supervision, Runnable shutdown)
             throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        return start(config, jmxDir, supervision, shutdown, ManagementFactory.getPlatformMBeanServer());
     }
 
+    /** As {@link #start(JmxConfig, Path, Supervision, Runnable)}, on the given MBean server. */
+    static JmxControlPlane start(JmxConfig config, Path jmxDir, Supervision supervision, Runnable shutdown,
+            MBeanServer server) throws IOException {
+        InetAddress host = InetAddress.getByName(config.host());
+        if (!host.isLoopbackAddress()) {
+            throw new IOException("JMX host " + config.host() + " is not a loopback address; refusing to listen on it");
+        }
+        JmxCredentials.ensure(jmxDir);
+        JmxControlPlane plane = new JmxControlPlane(server);
+        try {
+            plane.registerBeans(supervision, shutdown);
+            plane.startConnector(host, config.port(), jmxDir);
+            return plane;
+        } catch (IOException | RuntimeException e) {
+            plane.close();
+            throw e;
+        }
+    }
+
+    /** The address clients connect to. */
+    public JMXServiceURL address() {
+        return address;
+    }
+
+    private void registerBeans(Supervision supervision, Runnable shutdown) throws IOException {
+        register(ObjectNames.daemon(), new DescribedMBean(new DaemonAdapter(supervision, shutdown), DaemonMXBean.class));
+        for (SupervisedComponent component : supervision.components()) {
+            ObjectName name = ObjectNames.component(component.name());
+            LaneBroadcaster broadcaster = new LaneBroadcaster(lanes, ComponentNotifications.info());
+            register(name, new DescribedEmitterMBean(
+                    new ComponentAdapter(component, OPERATION_TIMEOUT), ComponentMXBean.class, broadcaster));
+            ComponentNotifier notifier = new ComponentNotifier(name, broadcaster, dispatch);
+            notifiers.add(notifier);
+            component.addListener(notifier);
+        }
+    }
+
+    private void register(ObjectName name, Object bean) throws IOException {
+        try {
+            server.registerMBean(bean, name);
+            registered.add(name);
+        } catch (JMException e) {
+            throw new IOException("Cannot register " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void startConnector(InetAddress host, int port, Path jmxDir) throws IOException {
+        String literal = host instanceof Inet6Address ? "[" + host.getHostAddress() + "]" : host.getHostAddress();
+        // RMI stubs carry this host name: clients must be sent to the loopback address we listen on.
+        System.setProperty("java.rmi.server.hostname", host.getHostAddress());
+        LoopbackServerSocketFactory sockets = new LoopbackServerSocketFactory(host);
+        try {
+            registry = LocateRegistry.createRegistry(port, null, sockets);
+        } catch (ExportException e) {
+            throw new IOException("JMX port " + literal + ":" + port + " is not available (already in use?): "
+                    + e.getCause().getMessage(), e);
+        }
+        Map<String, Object> env = new HashMap<>();
+        env.put(RMIConnectorServer.RMI_SERVER_SOCKET_FACTORY_ATTRIBUTE, sockets);
+        env.put(JMXConnectorServer.AUTHENTICATOR, new PasswordAuthenticator(jmxDir.resolve(JmxCredentials.PASSWORD_FILE)));
+        // The JDK's file access controller: "monitor readonly", "control readwrite".
+        env.put("jmx.remote.x.access.file", jmxDir.resolve(JmxCredentials.ACCESS_FILE).toString());
+        JMXServiceURL url = new JMXServiceURL(
+                "service:jmx:rmi://" + literal + ":" + port + "/jndi/rmi://" + literal + ":" + port + "/jmxrmi");
+        connector = JMXConnectorServerFactory.newJMXConnectorServer(url, env, server);
+        connector.start();
+        address = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + literal + ":" + port + "/jmxrmi");
+        LOG.info("JMX connector listening on {} (credentials in {})", address, jmxDir);
+    }
+
+    /** Stops the connector, unregisters the MXBeans and stops delivering notifications. */
     @Override
-    public void close() {}
+    public void close() {
+        notifiers.forEach(ComponentNotifier::close);
+        if (connector != null) {
+            try {
+                connector.stop();
+            } catch (IOException e) {
+                LOG.warn("Stopping the JMX connector failed", e);
+            }
+        }
+        if (registry != null) {
+            try {
+                UnicastRemoteObject.unexportObject(registry, true);
+            } catch (NoSuchObjectException e) {
+                // already gone
+            }
+        }
+        for (ObjectName name : registered) {
+            try {
+                server.unregisterMBean(name);
+            } catch (JMException e) {
+                LOG.debug("Unregistering {} failed", name, e);
+            }
+        }
+        registered.clear();
+        dispatch.shutdownNow();
+        lanes.shutdownNow();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
 }

@@ -1,0 +1,142 @@
+package ai.stigmer.cli;
+
+import ai.stigmer.config.JmxConfig;
+import ai.stigmer.jmx.JmxCredentials;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code stigmer server} without {@code --foreground} (SPEC §7): if a daemon answers, says so and
+ * prints the status; otherwise runs {@code bin/stigmer server --foreground} in a session of its own
+ * ({@code setsid}, stdin from /dev/null, output appended to {@code logs/daemon.out}) and waits until
+ * it answers over JMX. Exit 0 once it answers; 1 if it exits first or stays silent too long.
+ */
+final class BackgroundStart {
+    static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    private static final int TAIL_LINES = 20;
+
+    private final CliEnvironment env;
+    private final Path config;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    BackgroundStart(CliEnvironment env, Path config, PrintWriter out, PrintWriter err) {
+        this.env = env;
+        this.config = config;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run() {
+        JmxConfig jmx;
+        try {
+            jmx = env.jmx(config);
+        } catch (CliException e) {
+            err.println("stigmer daemon not started: " + e.getMessage());
+            return ExitCode.FAILURE;
+        }
+        try {
+            StatusReport running = status(jmx);
+            out.println("stigmer daemon is already running (pid " + running.daemonPid() + ")");
+            out.println();
+            out.print(StatusFormatter.text(running));
+            return ExitCode.OK;
+        } catch (CliException.NotRunning e) {
+            // start one below
+        } catch (CliException e) {
+            err.println("Something answers on " + jmx.host() + ":" + jmx.port() + " but: " + e.getMessage());
+            return ExitCode.FAILURE;
+        }
+        try {
+            return startAndWait(jmx);
+        } catch (IOException e) {
+            err.println("stigmer daemon not started: " + e.getMessage());
+            return ExitCode.FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCode.FAILURE;
+        }
+    }
+
+    private int startAndWait(JmxConfig jmx) throws IOException, InterruptedException {
+        env.home().ensure();
+        Path output = env.home().logs().resolve("daemon.out");
+        long offset = Files.exists(output) ? Files.size(output) : 0;
+        Process daemon = new ProcessBuilder(command())
+                .redirectInput(new File("/dev/null"))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+                .start();
+        out.println("Starting stigmer daemon (pid " + daemon.pid() + ", output in " + output + ")...");
+        out.flush();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        CliException lastProblem = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                StatusReport report = status(jmx);
+                out.println("stigmer daemon started (pid " + report.daemonPid() + ")");
+                out.println();
+                out.print(StatusFormatter.text(report));
+                return ExitCode.OK;
+            } catch (CliException.NotRunning e) {
+                lastProblem = null;
+            } catch (CliException e) {
+                lastProblem = e; // e.g. credentials not written yet: keep trying until the deadline
+            }
+            if (daemon.waitFor(200, TimeUnit.MILLISECONDS)) {
+                err.println("stigmer daemon exited with code " + daemon.exitValue() + " before answering on "
+                        + jmx.host() + ":" + jmx.port() + ". Last lines of " + output + ":");
+                tail(output, offset).forEach(line -> err.println("  " + line));
+                return ExitCode.FAILURE;
+            }
+        }
+        err.println("stigmer daemon (pid " + daemon.pid() + ") did not answer on " + jmx.host() + ":" + jmx.port()
+                + " within " + WAIT.toSeconds() + "s" + (lastProblem == null ? "" : " (" + lastProblem.getMessage() + ")")
+                + "; it was left running, see " + output);
+        return ExitCode.FAILURE;
+    }
+
+    private StatusReport status(JmxConfig jmx) {
+        try (DaemonClient client = DaemonClient.connect(jmx, env.home().jmx(), JmxCredentials.MONITOR, CALL_TIMEOUT)) {
+            return client.status();
+        }
+    }
+
+    private List<String> command() throws IOException {
+        Path launcher = env.install().resolve("bin").resolve("stigmer");
+        if (!Files.isExecutable(launcher)) {
+            throw new IOException("cannot find " + launcher + " (is -Dstigmer.install set to the install?)");
+        }
+        List<String> command = new ArrayList<>(List.of("setsid", launcher.toString(), "server", "--foreground"));
+        if (config != null) {
+            command.addAll(List.of("--config", config.toString()));
+        }
+        return command;
+    }
+
+    /** The last lines the child wrote to {@code file} after {@code offset}. */
+    private static List<String> tail(Path file, long offset) throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            long start = Math.max(offset, raf.length() - 64 * 1024);
+            byte[] bytes = new byte[(int) (raf.length() - start)];
+            raf.seek(start);
+            raf.readFully(bytes);
+            List<String> lines = Arrays.asList(new String(bytes, StandardCharsets.UTF_8).split("\n"));
+            return lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size());
+        }
+    }
+}

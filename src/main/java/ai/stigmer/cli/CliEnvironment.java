@@ -1,0 +1,50 @@
+package ai.stigmer.cli;
+
+import ai.stigmer.config.ConfigException;
+import ai.stigmer.config.ConfigLoader;
+import ai.stigmer.config.JmxConfig;
+import ai.stigmer.daemon.StigmerHome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Where the command line finds things: the daemon's home, the install ({@code -Dstigmer.install},
+ * set by {@code bin/stigmer}) and, from the config file, the JMX address.
+ */
+record CliEnvironment(StigmerHome home, Path install, Function<Path, JmxConfig> jmxForConfig) {
+
+    static CliEnvironment fromSystem() {
+        StigmerHome home = StigmerHome.fromEnvironment();
+        String property = System.getProperty("stigmer.install", System.getenv("STIGMER_INSTALL"));
+        Path install = Path.of(property != null ? property : ".").toAbsolutePath().normalize();
+        return new CliEnvironment(home, install, explicit -> jmxFromConfig(explicit, home, install));
+    }
+
+    /** The JMX address of the config the daemon uses (SPEC §1); {@code explicit} is {@code --config}. */
+    JmxConfig jmx(Path explicitConfig) {
+        return jmxForConfig.apply(explicitConfig);
+    }
+
+    private static JmxConfig jmxFromConfig(Path explicit, StigmerHome home, Path install) {
+        Path file = ConfigLoader.locate(explicit, home.root(), install);
+        if (explicit == null && !Files.exists(file)) {
+            return JmxConfig.DEFAULT;
+        }
+        try {
+            return ConfigLoader.load(file, configVariables(home, install)).jmx();
+        } catch (ConfigException e) {
+            throw new CliException(ExitCode.USAGE, "invalid configuration: " + e.getMessage());
+        }
+    }
+
+    /** The {@code ${NAME}} values of the config: the environment plus STIGMER_HOME and STIGMER_INSTALL. */
+    static Map<String, String> configVariables(StigmerHome home, Path install) {
+        Map<String, String> vars = new HashMap<>(System.getenv());
+        vars.put("STIGMER_HOME", home.root().toString());
+        vars.put("STIGMER_INSTALL", install.toString());
+        return vars;
+    }
+}

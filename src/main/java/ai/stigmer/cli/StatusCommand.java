@@ -1,0 +1,58 @@
+package ai.stigmer.cli;
+
+import ai.stigmer.config.JmxConfig;
+import ai.stigmer.jmx.JmxCredentials;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code stigmer server status [--json]} (also {@code stigmer-status}): exit 0 all Running, 1 not, 3 no daemon. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show every component and its health, read over JMX.",
+            "Exit 0 when all are Running, 1 when some are not, 3 when the daemon is not running."})
+final class StatusCommand implements Callable<Integer> {
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private final CliEnvironment env;
+    @Spec CommandSpec spec;
+    @ParentCommand ServerCommand parent;
+    @Mixin ConfigOption config;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text")
+    boolean json;
+
+    StatusCommand(CliEnvironment env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+        return run(env, config.orElse(parent == null ? null : parent.config), json, spec.commandLine().getOut());
+    }
+
+    /** Whether {@code args} are exactly {@code server status} or {@code server status --json}. */
+    static boolean isPlain(String[] args) {
+        return (args.length == 2 || args.length == 3 && "--json".equals(args[2]))
+                && "server".equals(args[0]) && "status".equals(args[1]);
+    }
+
+    /** The status of the daemon that {@code config} (or the default config) describes, printed to {@code out}. */
+    static int run(CliEnvironment env, Path config, boolean json, PrintWriter out) {
+        JmxConfig jmx = env.jmx(config);
+        StatusReport report;
+        try (DaemonClient client = DaemonClient.connect(jmx, env.home().jmx(), JmxCredentials.MONITOR, TIMEOUT)) {
+            report = client.status();
+        } catch (CliException.NotRunning e) {
+            out.println(json ? StatusFormatter.notRunningJson(e.getMessage()) : e.getMessage());
+            return ExitCode.NOT_RUNNING;
+        }
+        out.print(json ? StatusFormatter.json(report) + "\n" : StatusFormatter.text(report));
+        return StatusFormatter.exitCode(report);
+    }
+}

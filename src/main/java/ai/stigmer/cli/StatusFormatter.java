@@ -1,0 +1,118 @@
+package ai.stigmer.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The status output of SPEC §7, as text and as JSON, and the exit code that goes with it. */
+final class StatusFormatter {
+    static final String TITLE = "Stigmer Server Status:";
+    static final String RULE = "─".repeat(37);
+    private static final Map<String, String> DISPLAY_NAMES = Map.of(
+            "stigmer-server", "Stigmer Server",
+            "workflow-runner", "Workflow Runner",
+            "agent-runner", "Agent Runner");
+
+    private StatusFormatter() {}
+
+    /** 0 when every component is Running, 1 otherwise. */
+    static int exitCode(StatusReport report) {
+        return report.allRunning() ? ExitCode.OK : ExitCode.FAILURE;
+    }
+
+    static String text(StatusReport report) {
+        StringBuilder out = new StringBuilder();
+        out.append(TITLE).append('\n').append(RULE).append('\n').append('\n');
+        for (StatusReport.Component c : report.components()) {
+            out.append(displayName(c)).append(":\n");
+            out.append("  Status:   ").append(c.state()).append(' ').append(indicator(c.state())).append('\n');
+            String instance = c.hasInstance() ? (c.docker() ? shortId(c.containerId()) : String.valueOf(c.pid())) : "-";
+            out.append(c.docker() ? "  Container: " : "  PID:      ").append(instance).append('\n');
+            out.append("  Uptime:   ").append(c.hasInstance() ? duration(c.uptimeSeconds()) : "-").append('\n');
+            out.append("  Restarts: ").append(c.restarts()).append('\n');
+            if (!c.running() && !c.lastError().isEmpty()) {
+                out.append("  Error:    ").append(c.lastError()).append('\n');
+            }
+            if ("Restarting".equals(c.state()) && c.nextRestartInMillis() >= 0) {
+                out.append("  Next try: in ").append(duration((c.nextRestartInMillis() + 999) / 1000)).append('\n');
+            }
+            out.append('\n');
+        }
+        out.append("Health Monitoring: ").append(report.monitoringActive() ? "✓ Active" : "✗ Inactive").append('\n');
+        return out.toString();
+    }
+
+    static String json(StatusReport report) {
+        Map<String, Object> daemon = new LinkedHashMap<>();
+        daemon.put("pid", report.daemonPid());
+        daemon.put("version", report.version());
+        daemon.put("uptimeSeconds", report.uptimeSeconds());
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("running", true);
+        root.put("daemon", daemon);
+        root.put("components", report.components().stream().map(StatusFormatter::json).toList());
+        root.put("allRunning", report.allRunning());
+        root.put("healthMonitoring", report.monitoringActive());
+        return Json.write(root);
+    }
+
+    /** The JSON for "no daemon": {@code {"running":false,"message":...}}. */
+    static String notRunningJson(String message) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("running", false);
+        root.put("message", message);
+        return Json.write(root);
+    }
+
+    private static Map<String, Object> json(StatusReport.Component c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", c.name());
+        m.put("displayName", displayName(c));
+        m.put("kind", c.kind());
+        m.put("state", c.state());
+        m.put("ready", c.ready());
+        m.put("pid", c.pid());
+        m.put("containerId", c.containerId());
+        m.put("uptimeSeconds", c.uptimeSeconds());
+        m.put("restarts", c.restarts());
+        m.put("restartsInWindow", c.restartsInWindow());
+        m.put("consecutiveFailures", c.consecutiveFailures());
+        m.put("nextRestartInMillis", c.nextRestartInMillis());
+        m.put("lastError", c.lastError());
+        m.put("lastExitCode", c.lastExitCode());
+        return m;
+    }
+
+    /** "Stigmer Server", "Workflow Runner", "Agent Runner (Docker)"; other names as they are. */
+    static String displayName(StatusReport.Component c) {
+        String name = DISPLAY_NAMES.getOrDefault(c.name(), c.name());
+        return c.docker() ? name + " (Docker)" : name;
+    }
+
+    static String indicator(String state) {
+        return switch (state) {
+            case "Running" -> "✓";
+            case "Starting", "Restarting" -> "↻";
+            case "Unhealthy" -> "✗";
+            case "Failed" -> "✗✗";
+            case "Stopped" -> "○";
+            default -> "?";
+        };
+    }
+
+    /** {@code 45s}, {@code 3m 5s}, {@code 2h 15m}, {@code 3d 4h}. */
+    static String duration(long seconds) {
+        long s = Math.max(0, seconds);
+        if (s < 60) {
+            return s + "s";
+        } else if (s < 3600) {
+            return s / 60 + "m " + s % 60 + "s";
+        } else if (s < 86400) {
+            return s / 3600 + "h " + s % 3600 / 60 + "m";
+        }
+        return s / 86400 + "d " + s % 86400 / 3600 + "h";
+    }
+
+    private static String shortId(String containerId) {
+        return containerId.length() > 12 ? containerId.substring(0, 12) : containerId;
+    }
+}

@@ -1,0 +1,74 @@
+package ai.stigmer.jmx;
+
+/**
+ * One supervised component (SPEC §6), registered as {@code ai.stigmer:type=Component,name=<component>}.
+ * It also emits {@code jmx.attribute.change} on {@code State} and the {@code ai.stigmer.component.*}
+ * notifications listed by {@link ComponentNotifications}.
+ */
+@Description("A component supervised by the stigmer daemon: state, instance and restart counters")
+public interface ComponentMXBean {
+
+    /** The component's name in stigmer.yaml. */
+    @Description("Component name, as in stigmer.yaml")
+    String getName();
+
+    /** {@code process} or {@code docker}. */
+    @Description("How the component runs: process or docker")
+    String getKind();
+
+    /** One of Starting, Running, Unhealthy, Restarting, Stopped, Failed. */
+    @Description("State: Starting, Running, Unhealthy, Restarting, Stopped or Failed")
+    String getState();
+
+    /** Whether the readiness probe currently passes; never causes a restart. */
+    @Description("Whether the readiness probe passes (never causes a restart)")
+    boolean isReady();
+
+    /** The pid of the running instance, −1 if there is none (or it is a container). */
+    @Description("Pid of the current instance, -1 if none")
+    long getPid();
+
+    /** The id of the running container, "" if there is none. */
+    @Description("Docker container id of the current instance, empty if none")
+    String getContainerId();
+
+    /** How long the current instance has run, in seconds. */
+    @Description("Seconds the current instance has been up")
+    long getUptimeSeconds();
+
+    /** Automatic restarts since the component was last started by hand or by the daemon. */
+    @Description("Automatic restarts since the last manual or daemon start")
+    int getRestarts();
+
+    /** Automatic restarts inside the current restart window. */
+    @Description("Automatic restarts within the restart window (limit: maxRestarts)")
+    int getRestartsInWindow();
+
+    /** Consecutive failures; drives the backoff, reset after minUptime without failing. */
+    @Description("Consecutive failures; drives the backoff delay")
+    int getConsecutiveFailures();
+
+    /** Milliseconds until the next restart attempt, −1 unless Restarting. */
+    @Description("Milliseconds before the next restart attempt, -1 unless Restarting")
+    long getNextRestartInMillis();
+
+    /** Why the component last failed, "" if it has not. */
+    @Description("The last error: exit code, signal, failing probe or launch problem")
+    String getLastError();
+
+    /** The exit code of the last instance that exited, −1 until one has. */
+    @Description("Exit code of the last instance that exited, -1 if none")
+    int getLastExitCode();
+
+    /** Stops the instance if any, resets every counter and starts again; brings a Failed component back. */
+    @Description("Restart now with all counters reset (also brings a Failed component back)")
+    void restart();
+
+    /** Stops the instance (SIGTERM, stop timeout, SIGKILL); the component stays Stopped. */
+    @Description("Stop the component; it stays Stopped until started")
+    void stop();
+
+    /** Starts a Stopped or Failed component with every counter reset. */
+    @Description("Start a Stopped or Failed component with all counters reset")
+    void start();
+}

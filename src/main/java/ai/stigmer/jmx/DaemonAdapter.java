@@ -1,0 +1,41 @@
+package ai.stigmer.jmx;
+
+import ai.stigmer.Version;
+import ai.stigmer.supervisor.SupervisedComponent;
+import ai.stigmer.supervisor.Supervision;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Adapts {@link Supervision} to {@link DaemonMXBean}. {@code shutdown()} runs the daemon's shutdown
+ * on a thread of its own and returns, so the JMX reply leaves before the connector closes.
+ */
+final class DaemonAdapter implements DaemonMXBean {
+    private final Supervision supervision;
+    private final Runnable shutdown;
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+
+    DaemonAdapter(Supervision supervision, Runnable shutdown) {
+        this.supervision = supervision;
+        this.shutdown = shutdown;
+    }
+
+    @Override public long getPid() { return ProcessHandle.current().pid(); }
+    @Override public long getUptimeSeconds() { return supervision.uptime().toSeconds(); }
+    @Override public String getVersion() { return Version.VERSION; }
+    @Override public boolean isMonitoringActive() { return supervision.monitoringActive(); }
+
+    @Override
+    public List<String> getComponentNames() {
+        return supervision.components().stream().map(SupervisedComponent::name).toList();
+    }
+
+    @Override
+    public void shutdown() {
+        if (shuttingDown.compareAndSet(false, true)) {
+            Thread t = new Thread(shutdown, "stigmer-jmx-shutdown");
+            t.setDaemon(false);
+            t.start();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package ai.stigmer.jmx;
+
+import java.util.List;
+
+/** The daemon itself (SPEC §6), registered as {@code ai.stigmer:type=Daemon}. */
+@Description("The stigmer supervisor daemon")
+public interface DaemonMXBean {
+
+    /** The daemon's process id. */
+    @Description("Process id of the daemon")
+    long getPid();
+
+    /** How long supervision has run, in seconds. */
+    @Description("Seconds since supervision started")
+    long getUptimeSeconds();
+
+    /** The stigmer version. */
+    @Description("stigmer version")
+    String getVersion();
+
+    /** True only while the watchdog has ticked recently. */
+    @Description("True while the health watchdog is ticking")
+    boolean isMonitoringActive();
+
+    /** Every component, in start (dependsOn) order. */
+    @Description("Supervised components, in start order")
+    List<String> getComponentNames();
+
+    /** Stops every component (dependents first), then the daemon; returns at once. */
+    @Description("Stop every component (dependents first), then the daemon")
+    void shutdown();
+}

@@ -1,0 +1,90 @@
+package ai.stigmer.jmx;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The JMX credential files of SPEC §1 in {@code $STIGMER_HOME/jmx}: {@code jmxremote.password}
+ * (a random password for each role) and {@code jmxremote.access} (what each role may do), in the
+ * JDK's formats. Generated 0600 on first start; files that exist are kept as they are.
+ */
+public final class JmxCredentials {
+    /** The read-only role: attributes and notifications. */
+    public static final String MONITOR = "monitor";
+    /** The read-write role: also operations (restart, stop, start, shutdown). */
+    public static final String CONTROL = "control";
+    public static final String PASSWORD_FILE = "jmxremote.password";
+    public static final String ACCESS_FILE = "jmxremote.access";
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private JmxCredentials() {}
+
+    /** Creates {@code dir} (0700) and whichever of the two files is missing. */
+    public static void ensure(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+        Path passwords = dir.resolve(PASSWORD_FILE);
+        if (!Files.exists(passwords)) {
+            writeOwnerOnly(passwords, "# stigmer JMX passwords, generated on first start. Keep this file 0600.\n"
+                    + "# <role> <password>; what each role may do is in " + ACCESS_FILE + ".\n"
+                    + MONITOR + " " + randomPassword() + "\n"
+                    + CONTROL + " " + randomPassword() + "\n");
+        }
+        Path access = dir.resolve(ACCESS_FILE);
+        if (!Files.exists(access)) {
+            writeOwnerOnly(access, "# stigmer JMX access: monitor reads attributes and notifications,\n"
+                    + "# control may also call operations (restart, stop, start, shutdown).\n"
+                    + MONITOR + " readonly\n"
+                    + CONTROL + " readwrite\n");
+        }
+    }
+
+    /** The {@code role → password} lines of a password file; {@code #} starts a comment. */
+    public static Map<String, String> readPasswords(Path file) throws IOException {
+        Map<String, String> passwords = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            String[] fields = trimmed.split("\\s+", 2);
+            if (fields.length == 2) {
+                passwords.put(fields[0], fields[1].strip());
+            }
+        }
+        return passwords;
+    }
+
+    private static String randomPassword() {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Written to a 0600 temporary file first and moved in place, so no one sees it half written. */
+    private static void writeOwnerOnly(Path file, String content) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
+                PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        try {
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(tmp, OWNER_ONLY);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package ai.stigmer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.stigmer.config.JmxConfig;
+import ai.stigmer.daemon.StigmerHome;
+import ai.stigmer.jmx.FakeComponent;
+import ai.stigmer.jmx.FakeSupervision;
+import ai.stigmer.jmx.JmxControlPlane;
+import ai.stigmer.jmx.JmxTestSupport;
+import ai.stigmer.supervisor.ComponentStatus;
+import ai.stigmer.supervisor.State;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands against a real JMX connector serving fake components. */
+class CliCommandsTest {
+    @TempDir Path root;
+    private final FakeComponent server = FakeComponent.running("stigmer-server", "process", 12345, "");
+    private final FakeComponent agent = FakeComponent.running("agent-runner", "docker", -1, "abc123456789ffff");
+    private StigmerHome home;
+    private int port;
+    private CliEnvironment env;
+    private JmxControlPlane plane;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void startDaemon() throws IOException {
+        home = new StigmerHome(root.resolve("home")).ensure();
+        port = JmxTestSupport.freePort();
+        env = new CliEnvironment(home, root, config -> new JmxConfig("127.0.0.1", port));
+        plane = JmxControlPlane.start(new JmxConfig("127.0.0.1", port), home.jmx(), new FakeSupervision(server, agent),
+                () -> plane.close());
+    }
+
+    @AfterEach
+    void stopDaemon() {
+        plane.close();
+    }
+
+    private int run(String... args) {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        return Main.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void statusExitsZeroWhenAllRunOneWhenOneDoesNotThreeWithoutDaemon() throws Exception {
+        assertEquals(0, run("server", "status"), err.toString());
+        assertTrue(out.toString().startsWith("Stigmer Server Status:\n"), out.toString());
+        assertTrue(out.toString().contains("Agent Runner (Docker):\n  Status:   Running ✓\n  Container: abc123456789\n"));
+
+        server.setStatus(new ComponentStatus("stigmer-server", "process", State.FAILED, false, -1, "", 0, 10, 10, 11,
+                -1, "exited with code 1", 1, List.of()));
+        assertEquals(1, run("server", "status"));
+        assertTrue(out.toString().contains("  Status:   Failed ✗✗\n"), out.toString());
+        assertTrue(out.toString().contains("  Error:    exited with code 1\n"), out.toString());
+        assertEquals(1, run("server", "status", "--json"));
+        assertEquals("Failed", new ObjectMapper().readTree(out.toString()).get("components").get(0).get("state").asText());
+
+        plane.close();
+        assertEquals(3, run("server", "status"));
+        assertEquals("stigmer daemon is not running (no answer on 127.0.0.1:" + port + ")\n", out.toString());
+        assertEquals(3, run("server", "status", "--json"));
+        assertEquals(false, new ObjectMapper().readTree(out.toString()).get("running").asBoolean());
+    }
+
+    @Test
+    void theShortcutForPlainStatusAnswersLikeTheFullCommandLine() throws Exception {
+        assertTrue(StatusCommand.isPlain(new String[] {"server", "status", "--json"}));
+        assertTrue(!StatusCommand.isPlain(new String[] {"server", "status", "--config", "x"}));
+        StringWriter shortcut = new StringWriter();
+        assertEquals(0, Main.runStatus(new String[] {"server", "status"}, env, new PrintWriter(shortcut), new PrintWriter(err)));
+        assertEquals(0, run("server", "status"));
+        assertEquals(out.toString(), shortcut.toString());
+
+        plane.close();
+        shortcut.getBuffer().setLength(0);
+        assertEquals(3, Main.runStatus(new String[] {"server", "status", "--json"}, env, new PrintWriter(shortcut),
+                new PrintWriter(err)));
+        assertEquals(false, new ObjectMapper().readTree(shortcut.toString()).get("running").asBoolean());
+    }
+
+    @Test
+    void restartCallsTheOperationAndRejectsUnknownComponents() {
+        assertEquals(0, run("server", "restart", "stigmer-server"), err.toString());
+        assertEquals(1, server.restarts.get());
+        assertEquals("Restarted stigmer-server (now Running)\n", out.toString());
+
+        assertEquals(2, run("server", "restart", "nope"));
+        assertEquals("unknown component 'nope' (known: stigmer-server, agent-runner)\n", err.toString());
+
+        plane.close();
+        assertEquals(3, run("server", "restart", "stigmer-server"));
+        assertTrue(err.toString().startsWith("stigmer daemon is not running"), err.toString());
+    }
+
+    @Test
+    void stopShutsTheDaemonDownAndWaitsUntilItIsGone() {
+        assertEquals(0, run("server", "stop"), err.toString());
+        assertTrue(out.toString().endsWith("stigmer daemon stopped\n"), out.toString());
+        assertEquals(3, run("server", "status"));
+        assertEquals(0, run("server", "stop"));
+        assertEquals("stigmer daemon is not running\n", out.toString());
+    }
+
+    @Test
+    void logsPrintsTheComponentLogAndRejectsUnknownOnes() throws IOException {
+        Files.writeString(home.componentLog("stigmer-server"), "line one\nline two ✓\n");
+        assertEquals(0, run("server", "logs", "stigmer-server"));
+        assertEquals("line one\nline two ✓\n", out.toString());
+        assertEquals(2, run("server", "logs", "nope"));
+        assertTrue(err.toString().startsWith("no log for component 'nope'"), err.toString());
+        assertTrue(err.toString().contains("(components with logs: stigmer-server)"), err.toString());
+        assertEquals(2, run("server", "logs", "../jmx/jmxremote"));
+    }
+
+    @Test
+    void badUsageExitsTwo() {
+        assertEquals(2, run("server", "restart"));
+        assertEquals(2, run("server", "bogus"));
+        assertEquals(2, run());
+    }
+}

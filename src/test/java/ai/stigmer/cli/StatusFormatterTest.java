@@ -1,0 +1,132 @@
+package ai.stigmer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatusFormatterTest {
+    private static StatusReport.Component component(String name, String kind, String state, long pid, String container,
+            long uptime, int restarts, long nextRestart, String error) {
+        return new StatusReport.Component(name, kind, state, "Running".equals(state), pid, container, uptime, restarts,
+                restarts, 0, nextRestart, error, -1);
+    }
+
+    private static final StatusReport SAMPLE = new StatusReport(999, "0.1.0", 8200, true, List.of(
+            component("stigmer-server", "process", "Running", 12345, "", 8100, 0, -1, ""),
+            component("workflow-runner", "process", "Restarting", -1, "", 0, 3, 2500, "exited with code 1"),
+            component("agent-runner", "docker", "Running", -1, "abc123456789deadbeef", 8040, 0, -1, ""),
+            component("indexer", "process", "Failed", -1, "", 0, 10, -1,
+                    "Component has exceeded maximum restart limit - manual intervention required"),
+            component("cache", "docker", "Stopped", -1, "", 0, 0, -1, ""),
+            component("mailer", "process", "Unhealthy", 4711, "", 45, 1, -1, "liveness: tcp 127.0.0.1:25: timeout"),
+            component("search", "process", "Starting", 4712, "", 3, 0, -1, "")));
+
+    @Test
+    void textMatchesTheSpecLayout() {
+        String expected = """
+                Stigmer Server Status:
+                ─────────────────────────────────────
+
+                Stigmer Server:
+                  Status:   Running ✓
+                  PID:      12345
+                  Uptime:   2h 15m
+                  Restarts: 0
+
+                Workflow Runner:
+                  Status:   Restarting ↻
+                  PID:      -
+                  Uptime:   -
+                  Restarts: 3
+                  Error:    exited with code 1
+                  Next try: in 3s
+
+                Agent Runner (Docker):
+                  Status:   Running ✓
+                  Container: abc123456789
+                  Uptime:   2h 14m
+                  Restarts: 0
+
+                indexer:
+                  Status:   Failed ✗✗
+                  PID:      -
+                  Uptime:   -
+                  Restarts: 10
+                  Error:    Component has exceeded maximum restart limit - manual intervention required
+
+                cache (Docker):
+                  Status:   Stopped ○
+                  Container: -
+                  Uptime:   -
+                  Restarts: 0
+
+                mailer:
+                  Status:   Unhealthy ✗
+                  PID:      4711
+                  Uptime:   45s
+                  Restarts: 1
+                  Error:    liveness: tcp 127.0.0.1:25: timeout
+
+                search:
+                  Status:   Starting ↻
+                  PID:      4712
+                  Uptime:   3s
+                  Restarts: 0
+
+                Health Monitoring: ✓ Active
+                """;
+        assertEquals(expected, StatusFormatter.text(SAMPLE));
+    }
+
+    @Test
+    void inactiveMonitoringAndNoComponents() {
+        StatusReport empty = new StatusReport(1, "0.1.0", 0, false, List.of());
+        assertEquals("Stigmer Server Status:\n" + "─".repeat(37) + "\n\nHealth Monitoring: ✗ Inactive\n",
+                StatusFormatter.text(empty));
+        assertEquals(0, StatusFormatter.exitCode(empty));
+    }
+
+    @Test
+    void exitCodeIsZeroOnlyWhenEveryComponentIsRunning() {
+        assertEquals(1, StatusFormatter.exitCode(SAMPLE));
+        StatusReport allRunning = new StatusReport(1, "0.1.0", 0, true, List.of(SAMPLE.components().get(0),
+                SAMPLE.components().get(2)));
+        assertEquals(0, StatusFormatter.exitCode(allRunning));
+    }
+
+    @Test
+    void jsonIsWellFormedAndCarriesTheSameFacts() throws Exception {
+        StatusReport tricky = new StatusReport(7, "0.1.0", 3, false, List.of(
+                component("odd\"name", "process", "Failed", -1, "", 0, 10, -1, "line 1\nline\t2 \\ \u0001 ✗")));
+        JsonNode root = new ObjectMapper().readTree(StatusFormatter.json(tricky));
+        assertEquals(true, root.get("running").asBoolean());
+        assertEquals(7, root.get("daemon").get("pid").asLong());
+        assertEquals(false, root.get("healthMonitoring").asBoolean());
+        assertEquals(false, root.get("allRunning").asBoolean());
+        JsonNode c = root.get("components").get(0);
+        assertEquals("odd\"name", c.get("name").asText());
+        assertEquals("Failed", c.get("state").asText());
+        assertEquals("line 1\nline\t2 \\ \u0001 ✗", c.get("lastError").asText());
+
+        JsonNode sample = new ObjectMapper().readTree(StatusFormatter.json(SAMPLE));
+        assertEquals(7, sample.get("components").size());
+        assertEquals("Agent Runner (Docker)", sample.get("components").get(2).get("displayName").asText());
+        assertEquals(2500, sample.get("components").get(1).get("nextRestartInMillis").asLong());
+
+        JsonNode down = new ObjectMapper().readTree(StatusFormatter.notRunningJson("stigmer daemon is not running"));
+        assertEquals(false, down.get("running").asBoolean());
+    }
+
+    @Test
+    void durations() {
+        assertEquals("0s", StatusFormatter.duration(0));
+        assertEquals("45s", StatusFormatter.duration(45));
+        assertEquals("1m 0s", StatusFormatter.duration(60));
+        assertEquals("59m 59s", StatusFormatter.duration(3599));
+        assertEquals("2h 15m", StatusFormatter.duration(2 * 3600 + 15 * 60 + 59));
+        assertEquals("3d 4h", StatusFormatter.duration(3 * 86400 + 4 * 3600 + 5));
+    }
+}
