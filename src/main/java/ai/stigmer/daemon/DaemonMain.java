@@ -70,6 +70,11 @@ public final class DaemonMain {
         Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
         CountDownLatch shutdownRequested = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
+        // SIGTERM and SIGINT ask for the orderly shutdown that ends in exit code 0; the hook covers
+        // any other way the JVM may be told to exit, and holds it until the components are stopped.
+        for (String signal : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> shutdownRequested.countDown());
+        }
         Thread hook = new Thread(() -> {
             shutdownRequested.countDown();
             awaitQuietly(finished);

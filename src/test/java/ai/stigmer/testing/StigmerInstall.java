@@ -1,0 +1,218 @@
+package ai.stigmer.testing;
+
+import ai.stigmer.jmx.JmxCredentials;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+/**
+ * The real install driven from end-to-end tests: {@code bin/stigmer} with a private
+ * {@code STIGMER_HOME}, a free JMX port, and the test's class path (no rebuild). Reads component
+ * attributes over the real JMX connector as {@code monitor}. {@link #close()} stops the daemon and
+ * kills anything a failed test left behind.
+ */
+public final class StigmerInstall implements AutoCloseable {
+    public static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    private static final Duration CLI_LIMIT = Duration.ofMinutes(2);
+
+    public final Path home;
+    public final int jmxPort = Ports.free();
+    private Path config;
+    private JMXConnector jmx;
+
+    public StigmerInstall(Path dir) {
+        this.home = dir.resolve("home");
+    }
+
+    /** The output and exit code of one {@code bin/...} run. */
+    public record Result(int exit, String out) {}
+
+    /**
+     * Writes the config: {@code daemon.jmx} on this install's port, then {@code body} (YAML with
+     * {@code defaults:} and/or {@code components:} at top level). {@code ${STIGMER_INSTALL}} works.
+     */
+    public Path config(String body) {
+        try {
+            Files.createDirectories(home);
+            config = home.getParent().resolve("stigmer-test.yaml");
+            Files.writeString(config, "daemon:\n  jmx: { host: 127.0.0.1, port: " + jmxPort + " }\n" + body);
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code bin/stigmer args... --config <config>}. */
+    public Result stigmer(String... args) {
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/stigmer").toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--config", config.toString()));
+        return run(command);
+    }
+
+    public Result run(List<String> command) {
+        try {
+            Path out = Files.createTempFile(home.getParent(), "cli", ".out");
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.environment().putAll(environment());
+            Process p = pb.start();
+            if (!p.waitFor(CLI_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(command + " did not finish within " + CLI_LIMIT + ":\n" + Files.readString(out));
+            }
+            return new Result(p.exitValue(), Files.readString(out));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    public Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("STIGMER_HOME", home.toString());
+        env.put("STIGMER_CLASSPATH", System.getProperty("java.class.path"));
+        return env;
+    }
+
+    /** Starts the daemon in the background and checks that it came up. */
+    public Result start() {
+        Result r = stigmer("server");
+        if (r.exit() != 0) {
+            throw new AssertionError("bin/stigmer server failed:\n" + r.out() + "\n" + daemonOut());
+        }
+        return r;
+    }
+
+    public String daemonOut() {
+        return read(home.resolve("logs/daemon.out")) + read(home.resolve("logs/daemon.log"));
+    }
+
+    public String log(String component) {
+        return read(home.resolve("logs").resolve(component + ".log"));
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** One attribute of a component's MXBean, read over the real connector as {@code monitor}. */
+    public Object attribute(String component, String attribute) {
+        try {
+            return connection().getAttribute(
+                    new ObjectName("ai.stigmer:type=Component,name=" + component), attribute);
+        } catch (Exception e) {
+            closeJmx();
+            throw new IllegalStateException("cannot read " + component + "." + attribute + ": " + e, e);
+        }
+    }
+
+    public String state(String component) {
+        return (String) attribute(component, "State");
+    }
+
+    public long pid(String component) {
+        return ((Number) attribute(component, "Pid")).longValue();
+    }
+
+    public int restarts(String component) {
+        return ((Number) attribute(component, "Restarts")).intValue();
+    }
+
+    /** Waits until {@code component} is in {@code state}; fails with the daemon log otherwise. */
+    public void awaitState(String component, String state, Duration limit) {
+        try {
+            Await.until(component + " " + state, limit, () -> state.equals(stateOrNull(component)));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + " (now " + stateOrNull(component) + ")\n" + daemonOut(), e);
+        }
+    }
+
+    private String stateOrNull(String component) {
+        try {
+            return state(component);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private MBeanServerConnection connection() throws IOException {
+        if (jmx == null) {
+            String monitor = JmxCredentials.readPasswords(home.resolve("jmx").resolve(JmxCredentials.PASSWORD_FILE))
+                    .get(JmxCredentials.MONITOR);
+            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
+            jmx = JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, new String[] {"monitor", monitor}));
+        }
+        return jmx.getMBeanServerConnection();
+    }
+
+    private void closeJmx() {
+        if (jmx != null) {
+            try {
+                jmx.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+            jmx = null;
+        }
+    }
+
+    /** Pids recorded under run/ (daemon and instances), for cleaning up after a failed test. */
+    public List<Long> recordedPids() {
+        List<Long> pids = new ArrayList<>();
+        try (var files = Files.list(home.resolve("run"))) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.equals("daemon.pid")) {
+                    pids.add(Long.parseLong(read(f).trim()));
+                } else if (name.endsWith(".instance")) {
+                    Properties p = new Properties();
+                    try (var in = Files.newBufferedReader(f)) {
+                        p.load(in);
+                    }
+                    pids.add(Long.parseLong(p.getProperty("pid", "-1")));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // nothing recorded
+        }
+        return pids;
+    }
+
+    @Override
+    public void close() {
+        closeJmx();
+        List<Long> leftovers = recordedPids();
+        if (config != null) {
+            stigmer("server", "stop");
+        }
+        for (long pid : leftovers) {
+            if (pid > 0) {
+                ProcessHandle.of(pid).ifPresent(h -> {
+                    h.descendants().forEach(ProcessHandle::destroyForcibly);
+                    h.destroyForcibly();
+                });
+            }
+        }
+    }
+}
