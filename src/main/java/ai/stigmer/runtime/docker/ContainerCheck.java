@@ -43,9 +43,12 @@ public final class ContainerCheck implements Check {
             return CheckResult.fail("container " + DockerEngine.shortId(id) + " no longer exists");
         }
         InspectContainerResponse container = found.get();
-        if (!DockerEngine.running(container)) {
+        if (!DockerEngine.started(container)) {
             return CheckResult.fail("container is " + container.getState().getStatus()
                     + " (" + DockerInstance.exitOf(container).describe() + ")");
+        }
+        if (!DockerEngine.running(container)) {
+            return CheckResult.fail("container is " + container.getState().getStatus());
         }
         String health = DockerEngine.health(container);
         if (health.isEmpty()) {

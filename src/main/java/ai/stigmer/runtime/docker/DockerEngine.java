@@ -52,10 +52,10 @@ final class DockerEngine implements AutoCloseable {
     private static DockerClient client(URI host, Duration responseTimeout) {
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(host.toString())
-                .withDockerTlsVerify(false)
                 .build();
         ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .responseTimeout(responseTimeout)
                 .build();
@@ -119,7 +119,15 @@ final class DockerEngine implements AutoCloseable {
         return labels == null ? Map.of() : labels;
     }
 
+    /** Running as SPEC §2 means it: started, and neither paused nor restarting. */
     static boolean running(InspectContainerResponse container) {
+        var state = container.getState();
+        return started(container) && !Boolean.TRUE.equals(state.getPaused())
+                && !Boolean.TRUE.equals(state.getRestarting());
+    }
+
+    /** Started and not yet stopped (a paused container is still started). */
+    static boolean started(InspectContainerResponse container) {
         return container.getState() != null && Boolean.TRUE.equals(container.getState().getRunning());
     }
 

@@ -98,7 +98,7 @@ final class DockerInstance implements Instance {
                             DockerEngine.shortId(id), component);
                     return;
                 }
-                if (DockerEngine.running(found.get())) {
+                if (DockerEngine.started(found.get())) {
                     int seconds = (int) Math.max(0, (timeout.toMillis() + 999) / 1000);
                     try {
                         engine.run(() -> engine.patient().stopContainerCmd(id).withTimeout(seconds).exec());
@@ -141,19 +141,20 @@ final class DockerInstance implements Instance {
                         exited.complete(ExitStatus.lost("container " + DockerEngine.shortId(id) + " was removed"));
                         return;
                     }
-                    if (!DockerEngine.running(now.get())) {
+                    if (!DockerEngine.started(now.get())) {
                         exited.complete(exitOf(now.get()));
                         return;
                     }
                     log.debug("Wait on container {} broke off while it runs; waiting again",
                             DockerEngine.shortId(id), waitFailed);
-                } catch (EngineUnreachableException e) {
+                } catch (DockerException e) {
+                    log.debug("Engine error while inspecting container {}", DockerEngine.shortId(id), e);
+                } catch (RuntimeException e) {
+                    // Unreachable (or the client closed under us): a few times in a row means lost.
                     if (++unreachable >= LOST_AFTER) {
                         exited.complete(ExitStatus.lost("Docker daemon connection lost: " + e.getMessage()));
                         return;
                     }
-                } catch (DockerException e) {
-                    log.debug("Engine error while inspecting container {}", DockerEngine.shortId(id), e);
                 }
                 pause();
             }

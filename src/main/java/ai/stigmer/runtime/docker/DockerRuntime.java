@@ -105,7 +105,7 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
         }
         log.info("Replacing container {} ({}): {}", spec.name(), shortId,
                 !sameImage ? "it runs image " + found.getConfig().getImage()
-                        : DockerEngine.running(found) ? "it is unhealthy" : "it is " + found.getState().getStatus());
+                        : health.equals("unhealthy") ? "it is unhealthy" : "it is " + found.getState().getStatus());
         try {
             engine.run(() -> engine.quick().removeContainerCmd(found.getId()).withForce(true).exec());
         } catch (NotFoundException alreadyGone) {
@@ -203,7 +203,10 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
         return new ContainerCheck(engine);
     }
 
-    /** Closes the connections to the engine; instances already launched keep their watchers. */
+    /**
+     * Closes the connections to the engine. Instances launched by this runtime can then no longer
+     * reach the engine: close it only once they are stopped or no longer of interest.
+     */
     @Override
     public void close() {
         engine.close();
