@@ -4,13 +4,17 @@ import ai.stigmer.runtime.ExitStatus;
 import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.InstanceRecord;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.WaitResponse;
+import java.io.Closeable;
+import java.io.IOException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,8 +131,7 @@ final class DockerInstance implements Instance {
         int unreachable = 0;
         while (!exited.isDone()) {
             try {
-                Integer code = engine.call(() ->
-                        engine.patient().waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode());
+                Integer code = engine.call(() -> engine.patient().waitContainerCmd(id).exec(new WaitCall()).statusCode());
                 // The wait answered: take the engine's own record of the end when it has one.
                 exited.complete(engine.inspect(id).map(DockerInstance::exitOf).orElse(ExitStatus.ofCode(code)));
                 return;
@@ -180,5 +183,60 @@ final class DockerInstance implements Instance {
             return new ExitStatus(code.intValue(), code > 128 ? (int) (code - 128) : 0, "killed: out of memory");
         }
         return ExitStatus.ofCode(code.intValue());
+    }
+
+    /**
+     * One wait call. docker-java's own callback logs every broken stream as an ERROR with a stack
+     * trace; a broken stream is routine here (the watcher re-checks), so this one only hands it on.
+     */
+    private static final class WaitCall implements ResultCallback<WaitResponse> {
+        private final CompletableFuture<Integer> code = new CompletableFuture<>();
+        private volatile Closeable stream;
+
+        @Override
+        public void onStart(Closeable stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public void onNext(WaitResponse response) {
+            code.complete(response.getStatusCode());
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            code.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            code.completeExceptionally(new IllegalStateException("wait ended without a status code"));
+        }
+
+        @Override
+        public void close() throws IOException {
+            Closeable open = stream;
+            if (open != null) {
+                open.close();
+            }
+        }
+
+        /** Blocks until the engine answers; a broken call is rethrown as it came. */
+        Integer statusCode() {
+            try {
+                return code.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the container", e);
+            } finally {
+                try {
+                    close();
+                } catch (IOException ignored) {
+                    // the stream is done with either way
+                }
+            }
+        }
     }
 }
