@@ -6,25 +6,209 @@ import ai.stigmer.runtime.ComponentRuntime;
 import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.InstanceRecord;
 import ai.stigmer.runtime.LaunchException;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Volume;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Runs a component as a Docker container through the Engine API. */
-public final class DockerRuntime implements ComponentRuntime {
+/**
+ * Runs a component as a Docker container through the Engine API (SPEC §8, agent-runner), on
+ * {@code $DOCKER_HOST} or else {@code unix:///var/run/docker.sock}.
+ *
+ * <p>Containers it creates carry the labels {@code ai.stigmer.managed=true} and
+ * {@code ai.stigmer.component=<component>}. A container that already holds the configured name is
+ * <ul>
+ *   <li>taken over as the instance if it carries our labels, runs the configured image, is running
+ *       and is not {@code unhealthy};</li>
+ *   <li>removed and created anew if it carries our labels but is not fit to take over;</li>
+ *   <li>never touched if it does not carry our labels: the launch fails and says so.</li>
+ * </ul>
+ * Failures are {@link LaunchException}s whose message an operator can act on, such as
+ * "Docker is not reachable at unix:///var/run/docker.sock (no such socket)".
+ */
+public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
 
-    public DockerRuntime(String component, DockerSpec spec) {}
+    private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
+
+    private final String component;
+    private final DockerSpec spec;
+    private final DockerEngine engine;
+
+    public DockerRuntime(String component, DockerSpec spec) {
+        this(component, spec, DockerEngine.defaultHost());
+    }
+
+    /** A runtime on the engine at {@code dockerHost}, such as {@code unix:///run/other/docker.sock}. */
+    public DockerRuntime(String component, DockerSpec spec, URI dockerHost) {
+        this.component = component;
+        this.spec = spec;
+        this.engine = new DockerEngine(dockerHost);
+    }
+
+    /** The engine this runtime talks to. */
+    public URI dockerHost() {
+        return engine.host();
+    }
 
     @Override
     public Instance launch() throws LaunchException {
-        throw new LaunchException("Docker runtime not available yet");
+        try {
+            Optional<InspectContainerResponse> existing = engine.inspect(spec.name());
+            if (existing.isPresent()) {
+                Optional<Instance> taken = takeOverOrClear(existing.get());
+                if (taken.isPresent()) {
+                    return taken.get();
+                }
+            }
+            requireImage();
+            String id = create();
+            try {
+                engine.run(() -> engine.quick().startContainerCmd(id).exec());
+            } catch (RuntimeException e) {
+                removeQuietly(id);
+                throw e;
+            }
+            log.info("Started container {} ({}) from {}", spec.name(), DockerEngine.shortId(id), spec.image());
+            return new DockerInstance(engine, component, id);
+        } catch (EngineUnreachableException e) {
+            throw new LaunchException(e.getMessage(), e);
+        } catch (DockerException e) {
+            throw new LaunchException("Docker could not start container " + spec.name() + ": " + engineMessage(e), e);
+        }
+    }
+
+    /** Applies the takeover rules to a container that holds our name; empty means "create one". */
+    private Optional<Instance> takeOverOrClear(InspectContainerResponse found) throws LaunchException {
+        String shortId = DockerEngine.shortId(found.getId());
+        if (!DockerEngine.ours(found, component)) {
+            throw new LaunchException("a foreign container " + shortId + " holds the name " + spec.name()
+                    + " (it lacks the labels " + DockerEngine.MANAGED_LABEL + "=true, " + DockerEngine.COMPONENT_LABEL
+                    + "=" + component + "); stigmer leaves it alone: remove or rename it, or configure another name");
+        }
+        String health = DockerEngine.health(found);
+        boolean sameImage = spec.image().equals(found.getConfig().getImage());
+        if (DockerEngine.running(found) && !health.equals("unhealthy") && sameImage) {
+            log.info("Taking over running container {} ({})", spec.name(), shortId);
+            return Optional.of(new DockerInstance(engine, component, found.getId()));
+        }
+        log.info("Replacing container {} ({}): {}", spec.name(), shortId,
+                !sameImage ? "it runs image " + found.getConfig().getImage()
+                        : health.equals("unhealthy") ? "it is unhealthy" : "it is " + found.getState().getStatus());
+        try {
+            engine.run(() -> engine.quick().removeContainerCmd(found.getId()).withForce(true).exec());
+        } catch (NotFoundException alreadyGone) {
+            // removed meanwhile: the name is free either way
+        }
+        return Optional.empty();
+    }
+
+    private void requireImage() throws LaunchException {
+        try {
+            engine.run(() -> engine.quick().inspectImageCmd(spec.image()).exec());
+        } catch (NotFoundException e) {
+            String hint = spec.image().startsWith("stigmer/agent-runner:")
+                    ? "build it with bin/stigmer-build-agent-image"
+                    : "pull or build it first";
+            throw new LaunchException("image " + spec.image() + " not found (" + hint + ")", e);
+        }
+    }
+
+    private String create() throws LaunchException {
+        List<String> env = new ArrayList<>();
+        spec.env().forEach((key, value) -> env.add(key + "=" + value));
+        HostConfig host = HostConfig.newHostConfig().withBinds(binds());
+        if (spec.network() != null && !spec.network().isBlank()) {
+            host.withNetworkMode(spec.network());
+        }
+        CreateContainerCmd create = engine.quick().createContainerCmd(spec.image())
+                .withName(spec.name())
+                .withEnv(env)
+                .withLabels(Map.of(DockerEngine.MANAGED_LABEL, "true", DockerEngine.COMPONENT_LABEL, component))
+                .withHostConfig(host);
+        if (!spec.command().isEmpty()) {
+            create.withCmd(spec.command());
+        }
+        try {
+            return engine.call(create::exec).getId();
+        } catch (ConflictException e) {
+            throw new LaunchException("the name " + spec.name() + " was taken while creating the container: "
+                    + engineMessage(e), e);
+        }
+    }
+
+    /** {@code source:target[:ro|:rw]} as DockerSpec documents it. */
+    private List<Bind> binds() throws LaunchException {
+        List<Bind> binds = new ArrayList<>();
+        for (String mount : spec.mounts()) {
+            String[] parts = mount.split(":");
+            if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()
+                    || (parts.length == 3 && !parts[2].equals("ro") && !parts[2].equals("rw"))) {
+                throw new LaunchException("mount '" + mount + "' is not source:target[:ro]");
+            }
+            AccessMode mode = parts.length == 3 && parts[2].equals("ro") ? AccessMode.ro : AccessMode.rw;
+            binds.add(new Bind(parts[0], new Volume(parts[1]), mode));
+        }
+        return binds;
+    }
+
+    private void removeQuietly(String id) {
+        try {
+            engine.run(() -> engine.quick().removeContainerCmd(id).withForce(true).exec());
+        } catch (RuntimeException e) {
+            log.warn("Could not remove container {} that failed to start: {}", DockerEngine.shortId(id), e.getMessage());
+        }
+    }
+
+    /** The engine's own words, without the JSON around them. */
+    private static String engineMessage(DockerException e) {
+        String message = String.valueOf(e.getMessage());
+        int start = message.indexOf("\"message\":\"");
+        if (start >= 0) {
+            int from = start + "\"message\":\"".length();
+            int end = message.indexOf('"', from);
+            return end > from ? message.substring(from, end) : message.substring(from);
+        }
+        return message.replaceFirst("^Status \\d+: ", "").strip();
     }
 
     @Override
     public Optional<Instance> adopt(InstanceRecord record) {
-        return Optional.empty();
+        if (record.containerId().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return engine.inspect(record.containerId())
+                    .filter(found -> DockerEngine.ours(found, component) && DockerEngine.running(found))
+                    .map(found -> new DockerInstance(engine, component, found.getId()));
+        } catch (RuntimeException e) {
+            log.warn("Could not adopt container {}: {}", DockerEngine.shortId(record.containerId()), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** The {@code container} check for this runtime's instances. */
     public Check containerCheck() {
-        throw new UnsupportedOperationException("not yet");
+        return new ContainerCheck(engine);
+    }
+
+    /**
+     * Closes the connections to the engine. Instances launched by this runtime can then no longer
+     * reach the engine: close it only once they are stopped or no longer of interest.
+     */
+    @Override
+    public void close() {
+        engine.close();
     }
 }

@@ -1,0 +1,194 @@
+package ai.stigmer.runtime.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The connection to one Docker engine: two clients over the same socket, and the translation of
+ * transport failures into {@link EngineUnreachableException}.
+ *
+ * <p>{@link #quick()} has short connect and response timeouts, so a dead or hung engine is noticed
+ * within seconds by launches, checks and inspects. {@link #patient()} has no response timeout: it
+ * serves the calls that legitimately block, the container wait and {@code docker stop}.
+ */
+final class DockerEngine implements AutoCloseable {
+
+    /** Every container stigmer creates carries {@code ai.stigmer.managed=true}. */
+    static final String MANAGED_LABEL = "ai.stigmer.managed";
+    /** ... and {@code ai.stigmer.component=<component>}. */
+    static final String COMPONENT_LABEL = "ai.stigmer.component";
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final URI host;
+    private final DockerClient quick;
+    private final DockerClient patient;
+
+    DockerEngine(URI host) {
+        this.host = host;
+        this.quick = client(host, RESPONSE_TIMEOUT);
+        this.patient = client(host, null);
+    }
+
+    /** {@code $DOCKER_HOST}, else the default socket. */
+    static URI defaultHost() {
+        String env = System.getenv("DOCKER_HOST");
+        return URI.create(env == null || env.isBlank() ? "unix:///var/run/docker.sock" : env.trim());
+    }
+
+    private static DockerClient client(URI host, Duration responseTimeout) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(host.toString())
+                .build();
+        ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .responseTimeout(responseTimeout)
+                .build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+
+    URI host() {
+        return host;
+    }
+
+    DockerClient quick() {
+        return quick;
+    }
+
+    DockerClient patient() {
+        return patient;
+    }
+
+    /**
+     * Runs one Engine API call. An HTTP error from the engine stays a {@link DockerException}; a
+     * failure to reach the engine at all becomes an {@link EngineUnreachableException}.
+     */
+    <T> T call(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (DockerException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            String reason = transportFailure(e);
+            if (reason == null) {
+                throw e;
+            }
+            throw new EngineUnreachableException(host, reason, e);
+        }
+    }
+
+    void run(Runnable call) {
+        call(() -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /** The container, or empty if the engine does not know it. */
+    Optional<InspectContainerResponse> inspect(String idOrName) {
+        try {
+            return Optional.of(call(() -> quick.inspectContainerCmd(idOrName).exec()));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** True if the container carries our labels for this component. */
+    static boolean ours(InspectContainerResponse container, String component) {
+        Map<String, String> labels = labels(container);
+        return "true".equals(labels.get(MANAGED_LABEL)) && component.equals(labels.get(COMPONENT_LABEL));
+    }
+
+    static Map<String, String> labels(InspectContainerResponse container) {
+        Map<String, String> labels = container.getConfig() == null ? null : container.getConfig().getLabels();
+        return labels == null ? Map.of() : labels;
+    }
+
+    /** Running as SPEC §2 means it: started, and neither paused nor restarting. */
+    static boolean running(InspectContainerResponse container) {
+        var state = container.getState();
+        return started(container) && !Boolean.TRUE.equals(state.getPaused())
+                && !Boolean.TRUE.equals(state.getRestarting());
+    }
+
+    /** Started and not yet stopped (a paused container is still started). */
+    static boolean started(InspectContainerResponse container) {
+        return container.getState() != null && Boolean.TRUE.equals(container.getState().getRunning());
+    }
+
+    /** The HEALTHCHECK status ({@code starting}, {@code healthy}, {@code unhealthy}), or "" without one. */
+    static String health(InspectContainerResponse container) {
+        var state = container.getState();
+        if (state == null || state.getHealth() == null || state.getHealth().getStatus() == null) {
+            return "";
+        }
+        return state.getHealth().getStatus();
+    }
+
+    static String shortId(String id) {
+        return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+
+    /**
+     * Says in a few words why the engine could not be reached, or returns null when the failure is
+     * not one of transport (an I/O error somewhere in the cause chain).
+     */
+    static String transportFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return "no answer within " + RESPONSE_TIMEOUT.toSeconds() + " s";
+            }
+            if (t instanceof IOException) {
+                return plain(t);
+            }
+        }
+        return null;
+    }
+
+    private static String plain(Throwable io) {
+        String message = String.valueOf(io.getMessage()).toLowerCase();
+        for (Throwable t = io; t != null; t = t.getCause()) {
+            message += " " + String.valueOf(t.getMessage()).toLowerCase();
+        }
+        if (message.contains("no such file") || message.contains("errno 2") || message.contains("error code 2")) {
+            return "no such socket";
+        }
+        if (message.contains("refused") || message.contains("error code 111")) {
+            return "connection refused";
+        }
+        if (message.contains("permission denied") || message.contains("error code 13")) {
+            return "permission denied";
+        }
+        if (message.contains("timed out") || message.contains("timeout")) {
+            return "no answer within " + CONNECT_TIMEOUT.toSeconds() + " s";
+        }
+        String raw = io.getMessage();
+        return raw == null || raw.isBlank() ? io.getClass().getSimpleName() : raw;
+    }
+
+    @Override
+    public void close() {
+        for (DockerClient client : new DockerClient[] {quick, patient}) {
+            try {
+                client.close();
+            } catch (IOException e) {
+                // nothing left to do with a client we are dropping
+            }
+        }
+    }
+}
