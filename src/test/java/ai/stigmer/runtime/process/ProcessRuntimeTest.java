@@ -102,7 +102,7 @@ class ProcessRuntimeTest {
         new ProcessBuilder("kill", "-STOP", Long.toString(i.pid())).start().waitFor();
         Await.until("stopped", WAIT, () -> ProcStat.read(i.pid()).map(s -> s.state() == 'T').orElse(false));
         i.stop(Duration.ofSeconds(2));
-        assertTrue(i.exited().isDone());
+        assertEquals(15, i.exited().get(20, TimeUnit.SECONDS).signal(), "continued, it acted on SIGTERM");
     }
 
     /** Show 10: a recorded pid whose process start time differs is never signalled. */
