@@ -43,7 +43,9 @@ class AgentRunnerDockerTest {
     @AfterEach
     void tearDown() {
         try {
-            install.close();
+            if (install != null) {
+                install.close();
+            }
         } finally {
             containers.forEach(c -> DockerE2e.removeQuietly(docker, c));
             DockerE2e.closeQuietly(docker);
