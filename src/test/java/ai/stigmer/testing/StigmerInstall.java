@@ -33,6 +33,7 @@ public final class StigmerInstall implements AutoCloseable {
     public final int jmxPort = Ports.free();
     private Path config;
     private JMXConnector jmx;
+    private final Map<String, String> extraEnv = new HashMap<>();
 
     public StigmerInstall(Path dir) {
         this.home = dir.resolve("home");
@@ -88,7 +89,14 @@ public final class StigmerInstall implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("STIGMER_HOME", home.toString());
         env.put("STIGMER_CLASSPATH", System.getProperty("java.class.path"));
+        env.putAll(extraEnv);
         return env;
+    }
+
+    /** Adds a variable to the environment of every {@code bin/} run and so of the daemon (e.g. DOCKER_HOST). */
+    public StigmerInstall env(String name, String value) {
+        extraEnv.put(name, value);
+        return this;
     }
 
     /** Starts the daemon in the background and checks that it came up. */
@@ -124,6 +132,16 @@ public final class StigmerInstall implements AutoCloseable {
         } catch (Exception e) {
             closeJmx();
             throw new IllegalStateException("cannot read " + component + "." + attribute + ": " + e, e);
+        }
+    }
+
+    /** One attribute of the daemon's MXBean ({@code ai.stigmer:type=Daemon}), read as {@code monitor}. */
+    public Object daemonAttribute(String attribute) {
+        try {
+            return connection().getAttribute(new ObjectName("ai.stigmer:type=Daemon"), attribute);
+        } catch (Exception e) {
+            closeJmx();
+            throw new IllegalStateException("cannot read Daemon." + attribute + ": " + e, e);
         }
     }
 
