@@ -18,6 +18,18 @@ public record ExitStatus(int code, int signal, String detail) {
         return new ExitStatus(-1, 0, detail);
     }
 
+    /**
+     * This status with the last line the instance wrote, after the usual description:
+     * {@code exited with code 3 (last output: port 50051 on 127.0.0.1 is already in use)}.
+     * Unchanged when {@code line} is blank.
+     */
+    public ExitStatus withLastOutput(String line) {
+        if (line == null || line.isBlank()) {
+            return this;
+        }
+        return new ExitStatus(code, signal, describe() + " (last output: " + line + ")");
+    }
+
     /** Exited by itself with code 0. */
     public boolean clean() {
         return code == 0 && signal == 0;

@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Runs a component as a local process in a session and process group of its own, so that it
  * survives the daemon and can be signalled as a whole. Its stdout and stderr are appended to the
- * component's log file. {@code setsid(1)} starts the session: the JVM cannot, and since our child is
+ * component's log file; an exit carries the last line it wrote there ({@link LastOutputLine}).
+ * {@code setsid(1)} starts the session: the JVM cannot, and since our child is
  * never a group leader, setsid execs in place and the pid we see is the component's.
  */
 public final class ProcessRuntime implements ComponentRuntime {
@@ -52,16 +53,28 @@ public final class ProcessRuntime implements ComponentRuntime {
             builder.directory(spec.workingDir().toFile());
         }
         Process process;
+        long outputFrom;
         try {
             Files.createDirectories(logFile.getParent());
+            outputFrom = LastOutputLine.mark(logFile);
             process = builder.start();
         } catch (IOException e) {
             throw new LaunchException("could not start " + executable + ": " + e.getMessage(), e);
         }
         long pid = process.pid();
         long startTicks = awaitOwnSession(process);
-        CompletableFuture<ExitStatus> exited = process.onExit().thenApply(p -> ExitStatus.ofCode(p.exitValue()));
+        CompletableFuture<ExitStatus> exited = process.onExit().thenApply(p -> exitStatus(p.exitValue(), outputFrom));
         return new ProcessInstance(pid, startTicks, exited);
+    }
+
+    /**
+     * An exit with a code of its own comes with the last line the instance wrote, which usually says
+     * why ("port 50051 on 127.0.0.1 is already in use"). A death by signal does not: its last line
+     * was written before the signal and is not the cause.
+     */
+    private ExitStatus exitStatus(int code, long outputFrom) {
+        ExitStatus exit = ExitStatus.ofCode(code);
+        return exit.signal() != 0 ? exit : exit.withLastOutput(LastOutputLine.read(logFile, outputFrom));
     }
 
     @Override

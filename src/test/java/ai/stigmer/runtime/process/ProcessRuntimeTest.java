@@ -71,6 +71,24 @@ class ProcessRuntimeTest {
         assertEquals(new ExitStatus(7, 0, ""), i.exited().get(20, TimeUnit.SECONDS));
     }
 
+    @Test
+    void anExitCarriesTheLastLineTheInstanceWroteButNeverItsEnvironment() throws Exception {
+        Files.writeString(dir.resolve("c.log"), "an earlier instance: not this one\n");
+        Instance i = launch("/bin/sh", "-c", "echo working; echo 'cannot bind: port 4 is in use' >&2; exit 3");
+        ExitStatus exit = i.exited().get(20, TimeUnit.SECONDS);
+        assertEquals(3, exit.code());
+        assertEquals("exited with code 3 (last output: cannot bind: port 4 is in use)", exit.describe());
+        assertFalse(exit.describe().contains("s3cr3t"));
+    }
+
+    @Test
+    void aDeathBySignalIsNotBlamedOnTheLastLine() throws Exception {
+        Instance i = launch("/bin/sh", "-c", "echo all good; exec sleep 1000");
+        Await.until("output in the log", WAIT, () -> read(dir.resolve("c.log")).contains("all good"));
+        new ProcessBuilder("kill", "-9", Long.toString(i.pid())).start().waitFor();
+        assertEquals("killed by signal 9 (SIGKILL)", i.exited().get(20, TimeUnit.SECONDS).describe());
+    }
+
     /** Show 8: a component that forks a grandchild leaves nothing running after stop. */
     @Test
     void stopLeavesNoGrandchildBehind() throws Exception {
