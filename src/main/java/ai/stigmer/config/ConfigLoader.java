@@ -118,6 +118,8 @@ public final class ConfigLoader {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         SafeConstructor constructor = new SafeConstructor(options);
+        constructor.setAllowDuplicateKeys(options.isAllowDuplicateKeys()); // as new Yaml(constructor) would
+        constructor.setWrappedToRootException(options.isWrappedToRootException());
         constructor.setComposer(new Composer(new ParserImpl(new StreamReader(reader), options), new Resolver(), options));
         return constructor.getSingleData(Object.class);
     }
