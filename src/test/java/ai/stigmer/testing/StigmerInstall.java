@@ -33,6 +33,7 @@ public final class StigmerInstall implements AutoCloseable {
     public final int jmxPort = Ports.free();
     private Path config;
     private boolean configured;
+    private boolean installClassPath;
     private JMXConnector jmx;
 
     public StigmerInstall(Path dir) {
@@ -110,8 +111,21 @@ public final class StigmerInstall implements AutoCloseable {
     public Map<String, String> environment() {
         Map<String, String> env = new HashMap<>();
         env.put("STIGMER_HOME", home.toString());
-        env.put("STIGMER_CLASSPATH", System.getProperty("java.class.path"));
+        if (!installClassPath) {
+            env.put("STIGMER_CLASSPATH", System.getProperty("java.class.path"));
+        }
         return env;
+    }
+
+    /**
+     * Lets {@code bin/stigmer} choose its class path itself, as for an operator ({@code target/classes}
+     * and {@code target/lib}; client commands use only the jars they need), when {@code mvn test} has
+     * left that build in place; otherwise keeps the test's class path.
+     */
+    public StigmerInstall useInstallClassPath() {
+        installClassPath = Files.isDirectory(ROOT.resolve("target/lib"))
+                && Files.exists(ROOT.resolve("target/classes/ai/stigmer/cli/Main.class"));
+        return this;
     }
 
     /** Starts the daemon in the background and checks that it came up. */
