@@ -59,6 +59,12 @@ final class BackgroundStart {
             return ExitCode.FAILURE;
         }
         try {
+            env.validate(config);
+        } catch (CliException e) {
+            err.println("stigmer daemon not started: " + e.getMessage());
+            return ExitCode.FAILURE;
+        }
+        try {
             return startAndWait(jmx);
         } catch (IOException e) {
             err.println("stigmer daemon not started: " + e.getMessage());

@@ -34,7 +34,21 @@ record CliEnvironment(StigmerHome home, Path install, Function<Path, JmxConfig> 
             return JmxConfig.DEFAULT;
         }
         try {
-            return ConfigLoader.load(file, configVariables(home, install)).jmx();
+            // daemon.jmx only, and not parsed again while the file is unchanged: status is polled
+            return new JmxAddressCache(home.run()).load(file);
+        } catch (ConfigException e) {
+            throw new CliException(ExitCode.USAGE, "invalid configuration: " + e.getMessage());
+        }
+    }
+
+    /** Checks the whole config the daemon would use, as it will: before starting one in the background. */
+    void validate(Path explicitConfig) {
+        Path file = ConfigLoader.locate(explicitConfig, home.root(), install);
+        if (explicitConfig == null && !Files.exists(file)) {
+            return; // a test environment without an install: the daemon reports it itself
+        }
+        try {
+            ConfigLoader.load(file, configVariables(home, install));
         } catch (ConfigException e) {
             throw new CliException(ExitCode.USAGE, "invalid configuration: " + e.getMessage());
         }

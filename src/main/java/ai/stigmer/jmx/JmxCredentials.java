@@ -27,7 +27,6 @@ public final class JmxCredentials {
     public static final String ACCESS_FILE = "jmxremote.access";
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private JmxCredentials() {}
 
@@ -71,7 +70,7 @@ public final class JmxCredentials {
 
     private static String randomPassword() {
         byte[] bytes = new byte[18];
-        RANDOM.nextBytes(bytes);
+        new SecureRandom().nextBytes(bytes); // made here, not at class load: the command line only reads passwords
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 

@@ -22,8 +22,8 @@ import javax.management.remote.JMXServiceURL;
 /**
  * The real install driven from end-to-end tests: {@code bin/stigmer} with a private
  * {@code STIGMER_HOME}, a free JMX port, and the test's class path (no rebuild). Reads component
- * attributes over the real JMX connector as {@code monitor}. {@link #close()} stops the daemon and
- * kills anything a failed test left behind.
+ * attributes over the real JMX connector as {@code monitor}, and opens connections of its own for
+ * tests that need one. {@link #close()} stops the daemon and kills anything a failed test left behind.
  */
 public final class StigmerInstall implements AutoCloseable {
     public static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath();
@@ -32,6 +32,8 @@ public final class StigmerInstall implements AutoCloseable {
     public final Path home;
     public final int jmxPort = Ports.free();
     private Path config;
+    private boolean configured;
+    private boolean installClassPath;
     private JMXConnector jmx;
     private final Map<String, String> extraEnv = new HashMap<>();
 
@@ -47,21 +49,43 @@ public final class StigmerInstall implements AutoCloseable {
      * {@code defaults:} and/or {@code components:} at top level). {@code ${STIGMER_INSTALL}} works.
      */
     public Path config(String body) {
+        config = write(home.getParent().resolve("stigmer-test.yaml"), body);
+        return config;
+    }
+
+    /**
+     * Writes the config as {@link #config} does, but to {@code $STIGMER_HOME/stigmer.yaml}, where the
+     * daemon and the command line find it by themselves: commands then run exactly as typed, without
+     * {@code --config} (and {@code server status} takes the command line's shortcut).
+     */
+    public Path homeConfig(String body) {
+        config = null;
+        return write(home.resolve("stigmer.yaml"), body);
+    }
+
+    private Path write(Path file, String body) {
         try {
             Files.createDirectories(home);
-            config = home.getParent().resolve("stigmer-test.yaml");
-            Files.writeString(config, "daemon:\n  jmx: { host: 127.0.0.1, port: " + jmxPort + " }\n" + body);
-            return config;
+            Files.writeString(file, "daemon:\n  jmx: { host: 127.0.0.1, port: " + jmxPort + " }\n" + body);
+            configured = true;
+            return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Runs {@code bin/stigmer args... --config <config>}. */
+    /** Runs {@code bin/stigmer args...}, with {@code --config <config>} unless it is {@link #homeConfig}. */
     public Result stigmer(String... args) {
-        List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/stigmer").toString()));
+        return bin("stigmer", args);
+    }
+
+    /** Runs {@code bin/<script> args...}, with {@code --config <config>} unless it is {@link #homeConfig}. */
+    public Result bin(String script, String... args) {
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin").resolve(script).toString()));
         command.addAll(List.of(args));
-        command.addAll(List.of("--config", config.toString()));
+        if (config != null) {
+            command.addAll(List.of("--config", config.toString()));
+        }
         return run(command);
     }
 
@@ -88,7 +112,9 @@ public final class StigmerInstall implements AutoCloseable {
     public Map<String, String> environment() {
         Map<String, String> env = new HashMap<>();
         env.put("STIGMER_HOME", home.toString());
-        env.put("STIGMER_CLASSPATH", System.getProperty("java.class.path"));
+        if (!installClassPath) {
+            env.put("STIGMER_CLASSPATH", System.getProperty("java.class.path"));
+        }
         env.putAll(extraEnv);
         return env;
     }
@@ -96,6 +122,17 @@ public final class StigmerInstall implements AutoCloseable {
     /** Adds a variable to the environment of every {@code bin/} run and so of the daemon (e.g. DOCKER_HOST). */
     public StigmerInstall env(String name, String value) {
         extraEnv.put(name, value);
+        return this;
+    }
+
+    /**
+     * Lets {@code bin/stigmer} choose its class path itself, as for an operator ({@code target/classes}
+     * and {@code target/lib}; client commands use only the jars they need), when {@code mvn test} has
+     * left that build in place; otherwise keeps the test's class path.
+     */
+    public StigmerInstall useInstallClassPath() {
+        installClassPath = Files.isDirectory(ROOT.resolve("target/lib"))
+                && Files.exists(ROOT.resolve("target/classes/ai/stigmer/cli/Main.class"));
         return this;
     }
 
@@ -176,12 +213,53 @@ public final class StigmerInstall implements AutoCloseable {
 
     private MBeanServerConnection connection() throws IOException {
         if (jmx == null) {
-            String monitor = JmxCredentials.readPasswords(home.resolve("jmx").resolve(JmxCredentials.PASSWORD_FILE))
-                    .get(JmxCredentials.MONITOR);
-            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
-            jmx = JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, new String[] {"monitor", monitor}));
+            jmx = connect(JmxCredentials.MONITOR);
         }
         return jmx.getMBeanServerConnection();
+    }
+
+    /** The address of SPEC §6 for this install's port. */
+    public JMXServiceURL jmxUrl() {
+        try {
+            return new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The password of {@code role} from {@code $STIGMER_HOME/jmx/jmxremote.password}, as the daemon wrote it. */
+    public String password(String role) {
+        try {
+            return JmxCredentials.readPasswords(home.resolve("jmx").resolve(JmxCredentials.PASSWORD_FILE)).get(role);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A new connection of the caller's own over the real connector, logged in as {@code role}; the caller closes it. */
+    public JMXConnector connect(String role) throws IOException {
+        return JMXConnectorFactory.connect(jmxUrl(), Map.of(JMXConnector.CREDENTIALS, new String[] {role, password(role)}));
+    }
+
+    /** The daemon's pid from {@code run/daemon.pid}, or -1. */
+    public long daemonPid() {
+        String pid = read(home.resolve("run/daemon.pid")).trim();
+        return pid.isEmpty() ? -1 : Long.parseLong(pid);
+    }
+
+    /** {@code kill -9 pid}, as an operator would. */
+    public static void kill9(long pid) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-9", Long.toString(pid)).inheritIO().start();
+            if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -9 " + pid + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     private void closeJmx() {
@@ -221,7 +299,7 @@ public final class StigmerInstall implements AutoCloseable {
     public void close() {
         closeJmx();
         List<Long> leftovers = recordedPids();
-        if (config != null) {
+        if (configured) {
             stigmer("server", "stop");
         }
         for (long pid : leftovers) {
