@@ -1,5 +1,6 @@
 package ai.stigmer.server;
 
+import ai.stigmer.component.ComponentProcess;
 import ai.stigmer.api.v1.StigmerGrpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -119,14 +120,9 @@ public final class StigmerServer {
         server.awaitTermination();
     }
 
-    /** Claimed by whoever ends the JVM first: {@code main} with its code, or the termination hook with 0. */
-    private static final AtomicBoolean exitClaimed = new AtomicBoolean();
-
     public static void main(String[] args) {
         int code = run(args, System.out, System.err);
-        if (exitClaimed.compareAndSet(false, true)) {
-            System.exit(code);
-        }
+        ComponentProcess.exit(code);
     }
 
     /** Runs the server until SIGTERM or SIGINT and returns the exit code. */
@@ -136,8 +132,8 @@ public final class StigmerServer {
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--port" -> port = intArg(args, ++i, 1, 65535);
-                    case "--heartbeat-interval-ms" -> intervalMs = intArg(args, ++i, 10, 3_600_000);
+                    case "--port" -> port = (int) ComponentProcess.number(args, ++i, 1, 65535);
+                    case "--heartbeat-interval-ms" -> intervalMs = ComponentProcess.number(args, ++i, 10, 3_600_000);
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]);
                 }
             }
@@ -157,7 +153,7 @@ public final class StigmerServer {
             err.println("stigmer-server: cannot start on " + HOST + ":" + port + ": " + e);
             return EXIT_START_FAILED;
         }
-        onTermination(() -> {
+        ComponentProcess.onTermination("stigmer-server-stop", () -> {
             out.println("stigmer-server: shutting down");
             server.shutdown(SHUTDOWN_GRACE);
             out.println("stigmer-server: stopped");
@@ -169,36 +165,6 @@ public final class StigmerServer {
             server.shutdown(Duration.ZERO);
         }
         return 0;
-    }
-
-    /**
-     * Runs {@code action} when the JVM is asked to stop (SIGTERM, SIGINT), then ends the JVM with code 0:
-     * a requested stop is a clean exit, not the JVM's default 143. Exits that {@code main} chose itself
-     * keep their code.
-     */
-    static void onTermination(Runnable action) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            boolean requestedStop = exitClaimed.compareAndSet(false, true);
-            action.run();
-            if (requestedStop) {
-                Runtime.getRuntime().halt(0);
-            }
-        }, "stigmer-server-stop"));
-    }
-
-    private static int intArg(String[] args, int i, int min, int max) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        }
-        try {
-            int v = Integer.parseInt(args[i]);
-            if (v < min || v > max) {
-                throw new IllegalArgumentException(args[i - 1] + " must be from " + min + " to " + max + ": " + v);
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(args[i - 1] + " is not a number: " + args[i]);
-        }
     }
 
     private static boolean isAddressInUse(Throwable e) {

@@ -1,5 +1,6 @@
 package ai.stigmer.worker;
 
+import ai.stigmer.component.ComponentProcess;
 import ai.stigmer.api.v1.HeartbeatRequest;
 import ai.stigmer.api.v1.RegisterWorkerRequest;
 import ai.stigmer.api.v1.RegisterWorkerResponse;
@@ -14,7 +15,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * workflow-runner (SPEC §8): a worker that registers with stigmer-server and keeps a heartbeat
@@ -154,14 +154,9 @@ public final class WorkflowRunner implements AutoCloseable {
         channel.shutdownNow();
     }
 
-    /** Claimed by whoever ends the JVM first: {@code main} with its code, or the termination hook with 0. */
-    private static final AtomicBoolean exitClaimed = new AtomicBoolean();
-
     public static void main(String[] args) {
         int code = run(args, System.out, System.err);
-        if (exitClaimed.compareAndSet(false, true)) {
-            System.exit(code);
-        }
+        ComponentProcess.exit(code);
     }
 
     /** Parses the command line, runs until SIGTERM or SIGINT, and returns the exit code. */
@@ -176,20 +171,20 @@ public final class WorkflowRunner implements AutoCloseable {
                 String arg = args[i];
                 switch (arg) {
                     case "--exit-at-start" -> {
-                        return (int) number(args, ++i, 0, 255);
+                        return (int) ComponentProcess.number(args, ++i, 0, 255);
                     }
                     case "--server" -> {
-                        String target = value(args, ++i);
+                        String target = ComponentProcess.value(args, ++i);
                         int colon = target.lastIndexOf(':');
                         if (colon <= 0) {
                             throw new IllegalArgumentException("--server wants HOST:PORT, not " + target);
                         }
                         host = target.substring(0, colon);
-                        port = (int) number(new String[] {"--server port", target.substring(colon + 1)}, 1, 1, 65535);
+                        port = (int) ComponentProcess.number(new String[] {"--server port", target.substring(colon + 1)}, 1, 1, 65535);
                     }
-                    case "--name" -> name = value(args, ++i);
-                    case "--backoff-initial-ms" -> initialMs = number(args, ++i, 1, 3_600_000);
-                    case "--backoff-max-ms" -> maxMs = number(args, ++i, 1, 3_600_000);
+                    case "--name" -> name = ComponentProcess.value(args, ++i);
+                    case "--backoff-initial-ms" -> initialMs = ComponentProcess.number(args, ++i, 1, 3_600_000);
+                    case "--backoff-max-ms" -> maxMs = ComponentProcess.number(args, ++i, 1, 3_600_000);
                     default -> throw new IllegalArgumentException("unknown argument " + arg);
                 }
             }
@@ -203,7 +198,7 @@ public final class WorkflowRunner implements AutoCloseable {
 
         WorkflowRunner runner = new WorkflowRunner(options, out);
         CountDownLatch finished = new CountDownLatch(1);
-        onTermination(() -> {
+        ComponentProcess.onTermination("workflow-runner-stop", () -> {
             runner.close(); // cancels a call in flight too
             try {
                 finished.await(5, TimeUnit.SECONDS); // let the loop leave and the channel close
@@ -221,38 +216,4 @@ public final class WorkflowRunner implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs {@code action} when the JVM is asked to stop (SIGTERM, SIGINT), then ends the JVM with code 0:
-     * a requested stop is a clean exit, not the JVM's default 143. Exits that {@code main} chose itself
-     * keep their code.
-     */
-    static void onTermination(Runnable action) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            boolean requestedStop = exitClaimed.compareAndSet(false, true);
-            action.run();
-            if (requestedStop) {
-                Runtime.getRuntime().halt(0);
-            }
-        }, "workflow-runner-stop"));
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static long number(String[] args, int i, long min, long max) {
-        String v = value(args, i);
-        try {
-            long n = Long.parseLong(v);
-            if (n < min || n > max) {
-                throw new IllegalArgumentException(args[i - 1] + " must be from " + min + " to " + max + ": " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(args[i - 1] + " is not a number: " + v);
-        }
-    }
 }
