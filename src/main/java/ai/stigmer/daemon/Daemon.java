@@ -7,7 +7,7 @@ import ai.stigmer.probe.Check;
 import ai.stigmer.probe.Checks;
 import ai.stigmer.probe.ProbeKind;
 import ai.stigmer.probe.Prober;
-import ai.stigmer.probe.Threads;
+import ai.stigmer.Threads;
 import ai.stigmer.runtime.ComponentRuntime;
 import ai.stigmer.runtime.docker.DockerRuntime;
 import ai.stigmer.runtime.process.ProcessRuntime;

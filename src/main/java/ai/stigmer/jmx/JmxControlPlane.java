@@ -1,5 +1,6 @@
 package ai.stigmer.jmx;
 
+import ai.stigmer.Threads;
 import ai.stigmer.config.JmxConfig;
 import ai.stigmer.supervisor.SupervisedComponent;
 import ai.stigmer.supervisor.Supervision;
@@ -20,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -46,8 +45,8 @@ public final class JmxControlPlane implements AutoCloseable {
     private final MBeanServer server;
     private final List<ObjectName> registered = new ArrayList<>();
     private final List<ComponentNotifier> notifiers = new ArrayList<>();
-    private final ExecutorService dispatch = Executors.newSingleThreadExecutor(daemonThreads("stigmer-jmx-events"));
-    private final ExecutorService lanes = Executors.newCachedThreadPool(daemonThreads("stigmer-jmx-notify"));
+    private final ExecutorService dispatch = Executors.newSingleThreadExecutor(Threads.daemon("stigmer-jmx-events"));
+    private final ExecutorService lanes = Executors.newCachedThreadPool(Threads.daemon("stigmer-jmx-notify"));
     private Registry registry;
     private JMXConnectorServer connector;
     private JMXServiceURL address;
@@ -167,12 +166,4 @@ public final class JmxControlPlane implements AutoCloseable {
         lanes.shutdownNow();
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
 }

@@ -1,5 +1,6 @@
 package ai.stigmer.probe;
 
+import ai.stigmer.Threads;
 import ai.stigmer.config.ProbeSpec;
 import ai.stigmer.runtime.Instance;
 import java.time.Duration;

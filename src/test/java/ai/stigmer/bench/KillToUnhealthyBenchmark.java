@@ -10,7 +10,7 @@ import ai.stigmer.config.RestartSpec;
 import ai.stigmer.probe.Checks;
 import ai.stigmer.probe.ProbeKind;
 import ai.stigmer.probe.Prober;
-import ai.stigmer.probe.Threads;
+import ai.stigmer.Threads;
 import ai.stigmer.runtime.process.ProcessRuntime;
 import ai.stigmer.supervisor.Backoff;
 import ai.stigmer.supervisor.ComponentEvent;

@@ -1,4 +1,4 @@
-package ai.stigmer.probe;
+package ai.stigmer;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
