@@ -98,6 +98,10 @@ public final class DaemonMain {
                 log.info("Shutting down: stopping components, dependents first");
                 boolean clean = daemon.stopComponents();
                 log.info(clean ? "All components stopped; daemon exiting" : "Some components did not stop in time");
+                if (!clean) {
+                    err.println("stigmer: some components did not stop in time (see daemon.log)");
+                    return 1;
+                }
             }
             return 0;
         } finally {

@@ -64,7 +64,11 @@ public final class ComponentNotifications {
                     + (blank(event.message()) ? "" : ": " + event.message());
             n = new AttributeChangeNotification(source, sequence, at, message, "State", String.class.getName(), from, to);
         } else {
-            String message = event.type() == ComponentEvent.Type.FAILED ? FAILED_MESSAGE : nonNull(event.message());
+            // The supervisor sends the exact SPEC line when the restart limit is reached; a component
+            // whose policy forbids restarts says so instead.
+            String message = event.type() == ComponentEvent.Type.FAILED
+                    && (blank(event.message()) || event.message().startsWith(FAILED_MESSAGE))
+                    ? FAILED_MESSAGE : nonNull(event.message());
             n = new Notification(TYPES.get(event.type()), source, sequence, at, message);
         }
         n.setUserData(userData(event));

@@ -15,7 +15,8 @@ public final class HttpCheck implements Check {
 
     @Override
     public String describe() {
-        return "http " + url;
+        // Credentials in the URL stay out of log lines and LastError.
+        return "http " + (url.getRawUserInfo() == null ? url.toString() : url.toString().replace(url.getRawUserInfo() + "@", "***@"));
     }
 
     @Override

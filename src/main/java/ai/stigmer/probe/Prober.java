@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,6 +26,8 @@ public final class Prober implements ProbeRunner {
     private final Map<ProbeKind, List<Check>> checks = new EnumMap<>(ProbeKind.class);
     private final ExecutorService probeThreads;
     private final ExecutorService checkThreads;
+    /** Per check, completes when its last run has really returned (a cancelled Future says "done" at once). */
+    private final Map<Check, CompletableFuture<Void>> running = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Prober(String component, Map<ProbeKind, ProbeSpec> specs, Map<ProbeKind, List<Check>> checks) {
         this.specs.putAll(specs);
@@ -53,7 +56,20 @@ public final class Prober implements ProbeRunner {
     }
 
     private CheckResult runWithTimeout(Check check, CheckContext context) {
-        Future<CheckResult> future = checkThreads.submit(() -> check.run(context));
+        // A check that ignored its timeout and its interrupt still holds a thread: do not pile up more.
+        CompletableFuture<Void> previous = running.get(check);
+        if (previous != null && !previous.isDone()) {
+            return CheckResult.fail("timeout (the previous run has not returned)");
+        }
+        CompletableFuture<Void> returned = new CompletableFuture<>();
+        running.put(check, returned);
+        Future<CheckResult> future = checkThreads.submit(() -> {
+            try {
+                return check.run(context);
+            } finally {
+                returned.complete(null);
+            }
+        });
         try {
             return future.get(context.timeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

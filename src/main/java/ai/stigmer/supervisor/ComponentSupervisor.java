@@ -65,8 +65,15 @@ public final class ComponentSupervisor implements SupervisedComponent {
     private String waitingFor = "";
     private final Map<ProbeKind, Integer> successes = new EnumMap<>(ProbeKind.class);
     private final Map<ProbeKind, Integer> failures = new EnumMap<>(ProbeKind.class);
+    /** One pending run per probe, replaced at each reschedule. */
+    private final Map<ProbeKind, Scheduler.Cancellable> probeTimers = new EnumMap<>(ProbeKind.class);
+    /** The minUptime and backoff timers of the current instance: a few at most. */
     private final List<Scheduler.Cancellable> timers = new ArrayList<>();
     private CompletableFuture<Void> stopping = CompletableFuture.completedFuture(null);
+    /** The launch in flight, if any: what it starts must be stopped too when a stop comes first. */
+    private CompletableFuture<Instance> launching = CompletableFuture.completedFuture(null);
+    /** Set when the daemon shuts down: from then on nothing starts again. */
+    private boolean closed;
 
     private volatile Snapshot snapshot;
 
@@ -133,7 +140,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
     @Override
     public CompletableFuture<Void> start() {
         return onWatchdog(done -> {
-            if (state == State.STOPPED || state == State.FAILED) {
+            if (!closed && (state == State.STOPPED || state == State.FAILED)) {
                 startByHand();
             }
             done.complete(null);
@@ -149,16 +156,36 @@ public final class ComponentSupervisor implements SupervisedComponent {
     public CompletableFuture<Void> restart() {
         return onWatchdog(done -> stopNow("restart requested").whenComplete((v, e) ->
                 scheduler.execute(() -> {
-                    if (state == State.STOPPED) {
+                    if (!closed && state == State.STOPPED) {
                         startByHand();
                     }
                     done.complete(null);
                 })));
     }
 
+    /**
+     * Stops for good, as the daemon shuts down: no operator command, backoff or dependency may start
+     * the component again afterwards. Completes when the instance is gone.
+     */
+    public CompletableFuture<Void> shutdown() {
+        return onWatchdog(done -> {
+            closed = true;
+            stopNow("daemon shutting down").whenComplete((v, e) -> done.complete(null));
+        });
+    }
+
+    /** Refuses every later start at once, before the daemon stops components one by one. */
+    void close() {
+        scheduler.execute(() -> closed = true);
+    }
+
     /** Takes over an instance left by an earlier daemon instead of launching one. */
     public CompletableFuture<Void> adopt(Instance adopted) {
         return onWatchdog(done -> {
+            if (closed || state != State.STOPPED) {
+                done.complete(null);
+                return;
+            }
             resetCounters();
             launchedByRestart = false;
             transition(State.STARTING, "adopted running instance " + adopted);
@@ -219,16 +246,20 @@ public final class ComponentSupervisor implements SupervisedComponent {
         nextRestartAt = -1;
     }
 
-    /** Starting: a new instance is being launched. */
+    /** Starting: a new instance is being launched, once the previous one is stopped. */
     private void launch() {
         cancelTimers();
         int gen = ++generation;
         transition(State.STARTING, launchedByRestart ? "restart" : "start requested");
+        CompletableFuture<Instance> launched = new CompletableFuture<>();
+        launching = launched;
         stopping.whenComplete((v, e) -> blocking.execute(() -> {
             try {
-                Instance launched = runtime.launch();
-                scheduler.execute(() -> onLaunched(gen, launched));
+                Instance instance = runtime.launch();
+                launched.complete(instance);
+                scheduler.execute(() -> onLaunched(gen, instance));
             } catch (LaunchException | RuntimeException e2) {
+                launched.complete(null);
                 String reason = e2.getMessage() != null ? e2.getMessage() : e2.toString();
                 scheduler.execute(() -> onLaunchFailed(gen, reason));
             }
@@ -237,9 +268,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
 
     private void onLaunched(int gen, Instance launched) {
         if (gen != generation || state != State.STARTING) {
-            // Stopped while launching: the new instance must not be left behind.
-            blocking.execute(() -> launched.stop(config.stopTimeout()));
-            return;
+            return; // stopped while launching: stopInstance() waited for this launch and stops it
         }
         instance = launched;
         instanceStartedAt = scheduler.nanoTime();
@@ -296,7 +325,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
     }
 
     private void scheduleProbe(int gen, ProbeKind kind, Duration delay) {
-        timers.add(scheduler.schedule(() -> runProbe(gen, kind), delay));
+        probeTimers.put(kind, scheduler.schedule(() -> runProbe(gen, kind), delay));
     }
 
     private void runProbe(int gen, ProbeKind kind) {
@@ -439,7 +468,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
 
     /** Restarting → Starting: backoff elapsed; the old instance is stopped before the new launch. */
     private void onBackoffElapsed(int gen) {
-        if (gen != generation || state != State.RESTARTING) {
+        if (closed || gen != generation || state != State.RESTARTING) {
             return;
         }
         nextRestartAt = -1;
@@ -462,20 +491,27 @@ public final class ComponentSupervisor implements SupervisedComponent {
         return stopping;
     }
 
-    /** Stops the current instance off the watchdog thread; the next launch waits for it. */
+    /**
+     * Stops the current instance off the watchdog thread, or what a launch still in flight starts;
+     * the next launch waits for it.
+     */
     private void stopInstance() {
         Instance old = instance;
         instance = null;
         publish();
-        if (old == null) {
+        CompletableFuture<Instance> target = old != null ? CompletableFuture.completedFuture(old)
+                : launching.isDone() ? null : launching;
+        if (target == null) {
             return;
         }
         CompletableFuture<Void> previous = stopping;
         CompletableFuture<Void> done = new CompletableFuture<>();
         stopping = done;
-        previous.whenComplete((v, e) -> blocking.execute(() -> {
+        previous.thenCombine(target, (v, i) -> i).whenComplete((victim, e) -> blocking.execute(() -> {
             try {
-                old.stop(config.stopTimeout());
+                if (victim != null) {
+                    victim.stop(config.stopTimeout());
+                }
             } finally {
                 scheduler.execute(() -> {
                     if (instance == null) {
@@ -495,6 +531,8 @@ public final class ComponentSupervisor implements SupervisedComponent {
     private void cancelTimers() {
         timers.forEach(Scheduler.Cancellable::cancel);
         timers.clear();
+        probeTimers.values().forEach(Scheduler.Cancellable::cancel);
+        probeTimers.clear();
     }
 
     private void emit(Type type, State from, State to, String message) {
@@ -516,8 +554,8 @@ public final class ComponentSupervisor implements SupervisedComponent {
                 nextRestartAt, error, lastExitCode);
     }
 
-    /** True when no stop of an old instance is pending (for tests and shutdown). */
-    boolean idle() {
-        return stopping.isDone();
+    /** Timers pending for this component: a bounded few, however long it runs (for tests). */
+    int pendingTimers() {
+        return timers.size() + probeTimers.size();
     }
 }

@@ -124,8 +124,9 @@ public final class Supervisor implements Supervision {
         List<ComponentSupervisor> reverse = new ArrayList<>(components);
         java.util.Collections.reverse(reverse);
         boolean allStopped = true;
+        components.forEach(ComponentSupervisor::close);
         for (ComponentSupervisor c : reverse) {
-            CompletableFuture<Void> stopped = c.stop();
+            CompletableFuture<Void> stopped = c.shutdown();
             try {
                 stopped.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (Exception e) {

@@ -125,4 +125,40 @@ class ProberTest {
             assertFalse(slowResult.isDone(), "the slow probe is still running");
         }
     }
+
+    @Test
+    void aCheckThatIgnoresInterruptsDoesNotPileUpThreads() throws Exception {
+        CountDownLatchHolder release = new CountDownLatchHolder();
+        Check deaf = new Check() {
+            public String describe() { return "deaf"; }
+            public CheckResult run(CheckContext c) {
+                while (release.latch.getCount() > 0) {
+                    try {
+                        release.latch.await();
+                    } catch (InterruptedException ignored) {
+                        // deaf to interrupts on purpose
+                    }
+                }
+                return CheckResult.pass();
+            }
+        };
+        ProbeSpec spec = new ProbeSpec(Duration.ZERO, Duration.ofSeconds(1), Duration.ofMillis(100), 1, 1,
+                List.of(new CheckSpec.Process()));
+        try (Prober prober = new Prober("t", Map.of(ProbeKind.LIVENESS, spec), Map.of(ProbeKind.LIVENESS, List.of(deaf)))) {
+            assertEquals("timeout", prober.runNow(ProbeKind.LIVENESS, NO_INSTANCE, Duration.ZERO).reason());
+            assertEquals("timeout (the previous run has not returned)",
+                    prober.runNow(ProbeKind.LIVENESS, NO_INSTANCE, Duration.ZERO).reason());
+            release.latch.countDown();
+        }
+    }
+
+    @Test
+    void httpCredentialsStayOutOfDescriptions() {
+        assertEquals("http http://***@127.0.0.1:8080/health",
+                new HttpCheck(URI.create("http://admin:s3cret@127.0.0.1:8080/health")).describe());
+    }
+
+    private static final class CountDownLatchHolder {
+        final java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+    }
 }

@@ -22,7 +22,12 @@ final class Harness {
     final ComponentSupervisor supervisor;
 
     Harness(ComponentConfig config) {
-        supervisor = new ComponentSupervisor(config, runtime, prober, scheduler, Runnable::run, log,
+        this(config, Runnable::run);
+    }
+
+    /** With {@code blocking} for launches and stops, e.g. a queue the test runs when it chooses. */
+    Harness(ComponentConfig config, java.util.concurrent.Executor blocking) {
+        supervisor = new ComponentSupervisor(config, runtime, prober, scheduler, blocking, log,
                 InstanceStore.NONE, new Backoff(config.restart().backoff(), () -> 0.5));
         supervisor.addListener(events::add);
     }

@@ -121,4 +121,48 @@ class TransitionsTest {
         assertEquals(State.RESTARTING, h.state());
         assertEquals("launch failed: command not found: nope", h.status().lastError());
     }
+
+    @Test
+    void stopWhileALaunchIsInFlightStopsWhatTheLaunchStarts() {
+        java.util.ArrayDeque<Runnable> blocking = new java.util.ArrayDeque<>();
+        Harness h = new Harness(Harness.component(null, null, null), blocking::add);
+        h.start();
+        assertEquals(State.STARTING, h.state());
+        h.supervisor.stop();
+        h.scheduler.runDue();
+        assertEquals(State.STOPPED, h.state());
+        blocking.poll().run(); // the launch returns only now
+        h.scheduler.runDue();
+        while (!blocking.isEmpty()) {
+            blocking.poll().run();
+            h.scheduler.runDue();
+        }
+        assertEquals(1, h.runtime.launched.size());
+        assertEquals(1, h.runtime.last().stops, "the late instance is stopped, not left running");
+        assertEquals(State.STOPPED, h.state());
+        assertEquals(-1, h.status().pid());
+    }
+
+    @Test
+    void nothingStartsAgainAfterShutdown() {
+        Harness h = new Harness(Harness.component(null, null, null)).start();
+        h.runtime.last().exit(1);
+        h.scheduler.runDue();
+        assertEquals(State.RESTARTING, h.state());
+        h.supervisor.shutdown();
+        h.supervisor.start();
+        h.supervisor.restart();
+        h.advance(Duration.ofMinutes(5));
+        assertEquals(State.STOPPED, h.state());
+        assertEquals(1, h.runtime.launched.size());
+    }
+
+    @Test
+    void probeTimersStayBoundedOverALongRun() {
+        Harness h = new Harness(Harness.component(null, Harness.probe(Duration.ofSeconds(1), 3),
+                Harness.probe(Duration.ofSeconds(1), 3))).start();
+        h.advance(Duration.ofHours(2));
+        assertEquals(State.RUNNING, h.state());
+        assertTrue(h.supervisor.pendingTimers() <= 3, "pending timers: " + h.supervisor.pendingTimers());
+    }
 }

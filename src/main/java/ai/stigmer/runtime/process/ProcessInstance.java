@@ -59,6 +59,11 @@ final class ProcessInstance implements Instance {
 
     /** Processes still in the instance's process group and session. */
     List<ProcStat> groupMembers() {
+        // Linux reuses a pid only once no process has it as process group or session id: a leader
+        // pid now held by another process means our group is gone, and its namesakes are not ours.
+        if (ProcStat.read(pid).filter(s -> s.startTicks() != startTicks).isPresent()) {
+            return List.of();
+        }
         return ProcStat.members(pid, pid).stream()
                 .filter(s -> s.pid() != pid || s.startTicks() == startTicks)
                 .toList();

@@ -126,9 +126,11 @@ class ProcessRuntimeTest {
     /** Show 10: a recorded pid whose process start time differs is never signalled. */
     @Test
     void aPidWhoseStartTimeDiffersIsNeverSignalled() throws Exception {
-        stranger = new ProcessBuilder("setsid", "sleep", "1000").start();
+        // A session leader with a child of its own in its session: as if our pid had been reused.
+        stranger = new ProcessBuilder("setsid", "sh", "-c", "sleep 1000 & wait").start();
         long pid = stranger.pid();
-        Await.until("stranger runs", WAIT, () -> ProcStat.read(pid).isPresent());
+        Await.until("stranger and its child run", WAIT, () -> ProcStat.members(pid, pid).size() >= 2);
+        List<ProcStat> strangers = ProcStat.members(pid, pid);
         long realTicks = ProcStat.read(pid).orElseThrow().startTicks();
         InstanceRecord stale = InstanceRecord.ofProcess(pid, realTicks - 1);
 
@@ -141,6 +143,10 @@ class ProcessRuntimeTest {
         assertTrue(stranger.isAlive(), "the stranger was not signalled");
         assertFalse(impostor.signalGroup(15));
         assertTrue(stranger.isAlive());
+        assertTrue(impostor.groupMembers().isEmpty(), "the stranger's session is not ours");
+        for (ProcStat s : strangers) {
+            assertTrue(ProcStat.read(s.pid()).map(p -> !p.gone()).orElse(false), "pid " + s.pid() + " was signalled");
+        }
     }
 
     @Test
