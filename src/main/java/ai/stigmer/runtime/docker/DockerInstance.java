@@ -41,6 +41,8 @@ final class DockerInstance implements Instance {
     private final String id;
     private final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
     private final Object stopLock = new Object();
+    /** How long past the stop timeout an engine may take to confirm a stop. */
+    private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
 
     DockerInstance(DockerEngine engine, String component, String id) {
         this.engine = engine;
@@ -105,7 +107,7 @@ final class DockerInstance implements Instance {
                 if (DockerEngine.started(found.get())) {
                     int seconds = (int) Math.max(0, (timeout.toMillis() + 999) / 1000);
                     try {
-                        engine.run(() -> engine.patient().stopContainerCmd(id).withTimeout(seconds).exec());
+                        stopWithin(seconds, timeout.plus(STOP_MARGIN));
                     } catch (NotModifiedException alreadyStopped) {
                         // stopped between the inspect and the stop
                     }
@@ -123,6 +125,35 @@ final class DockerInstance implements Instance {
             } catch (DockerException e) {
                 log.warn("Could not stop container {}: {}", DockerEngine.shortId(id), e.getMessage());
             }
+        }
+    }
+
+    /**
+     * {@code docker stop} with the grace period, on the client without a response timeout (the stop
+     * itself takes up to {@code seconds}), but never waiting past {@code deadline}: an engine that
+     * hangs must not hold the component's next launch forever.
+     */
+    private void stopWithin(int seconds, Duration deadline) {
+        CompletableFuture<Void> call = CompletableFuture.runAsync(
+                () -> engine.run(() -> engine.patient().stopContainerCmd(id).withTimeout(seconds).exec()),
+                r -> {
+                    Thread t = new Thread(r, "stigmer-docker-stop-" + DockerEngine.shortId(id));
+                    t.setDaemon(true);
+                    t.start();
+                });
+        try {
+            call.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new EngineUnreachableException(engine.host(), "no answer to a stop within "
+                    + deadline.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineUnreachableException(engine.host(), "interrupted while stopping", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 

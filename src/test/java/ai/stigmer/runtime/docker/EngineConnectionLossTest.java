@@ -92,4 +92,16 @@ class EngineConnectionLossTest {
         assertTrue(check.reason().startsWith("Docker is not reachable at unix://"), check.reason());
         assertTrue(docker.inspectContainerCmd(name).exec().getState().getRunning(), "the container itself runs on");
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void anEngineThatHangsOnStopDoesNotHoldTheStopForever() throws Exception {
+        Instance instance = runtime.launch();
+        proxy.swallowStops();
+        long started = System.nanoTime();
+        instance.stop(Duration.ofSeconds(1));
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(60).toNanos(), "stop returned");
+        ExitStatus exit = instance.exited().get(5, TimeUnit.SECONDS);
+        assertTrue(exit.detail().contains("no answer to a stop within"), exit.detail());
+    }
 }

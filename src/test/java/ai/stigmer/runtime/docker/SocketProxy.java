@@ -25,6 +25,7 @@ final class SocketProxy implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger waits = new AtomicInteger();
+    private volatile boolean swallowStops;
 
     SocketProxy(Path socket, Path target) throws IOException {
         this.socket = socket;
@@ -41,6 +42,11 @@ final class SocketProxy implements AutoCloseable {
     /** Container wait requests sent through so far. */
     int waits() {
         return waits.get();
+    }
+
+    /** From now on, container stop requests are never passed on: an engine that hangs on stop. */
+    void swallowStops() {
+        swallowStops = true;
     }
 
     /** Breaks every open connection; new ones are still accepted. */
@@ -78,8 +84,13 @@ final class SocketProxy implements AutoCloseable {
         try {
             while (from.read(buffer) >= 0) {
                 buffer.flip();
-                if (requests && StandardCharsets.US_ASCII.decode(buffer.duplicate()).toString().matches("(?s)POST \\S*/wait.*")) {
+                String head = requests ? StandardCharsets.US_ASCII.decode(buffer.duplicate()).toString() : "";
+                if (head.matches("(?s)POST \\S*/wait.*")) {
                     waits.incrementAndGet();
+                }
+                if (swallowStops && head.matches("(?s)POST \\S*/stop.*")) {
+                    buffer.clear();
+                    continue;
                 }
                 while (buffer.hasRemaining()) {
                     to.write(buffer);
