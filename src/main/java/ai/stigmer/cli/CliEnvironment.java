@@ -6,8 +6,6 @@ import ai.stigmer.config.JmxConfig;
 import ai.stigmer.daemon.StigmerHome;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -48,17 +46,10 @@ record CliEnvironment(StigmerHome home, Path install, Function<Path, JmxConfig> 
             return; // a test environment without an install: the daemon reports it itself
         }
         try {
-            ConfigLoader.load(file, configVariables(home, install));
+            ConfigLoader.load(file, home.configVariables(install));
         } catch (ConfigException e) {
             throw new CliException(ExitCode.USAGE, "invalid configuration: " + e.getMessage());
         }
     }
 
-    /** The {@code ${NAME}} values of the config: the environment plus STIGMER_HOME and STIGMER_INSTALL. */
-    static Map<String, String> configVariables(StigmerHome home, Path install) {
-        Map<String, String> vars = new HashMap<>(System.getenv());
-        vars.put("STIGMER_HOME", home.root().toString());
-        vars.put("STIGMER_INSTALL", install.toString());
-        return vars;
-    }
 }

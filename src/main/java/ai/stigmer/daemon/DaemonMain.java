@@ -13,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.apache.logging.log4j.LogManager;
 import org.slf4j.Logger;
@@ -43,7 +41,7 @@ public final class DaemonMain {
         Path configFile = ConfigLoader.locate(explicitConfig, home.root(), install);
         StigmerConfig config;
         try {
-            config = ConfigLoader.load(configFile, variables(home, install));
+            config = ConfigLoader.load(configFile, home.configVariables(install));
         } catch (ConfigException e) {
             err.println("stigmer: invalid configuration: " + e.getMessage());
             return 2;
@@ -115,12 +113,6 @@ public final class DaemonMain {
         }
     }
 
-    private static Map<String, String> variables(StigmerHome home, Path install) {
-        Map<String, String> vars = new HashMap<>(System.getenv());
-        vars.put("STIGMER_HOME", home.root().toString());
-        vars.put("STIGMER_INSTALL", install.toString());
-        return vars;
-    }
 
     private static void awaitQuietly(CountDownLatch latch) {
         while (true) {

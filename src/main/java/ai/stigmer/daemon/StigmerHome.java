@@ -36,6 +36,14 @@ public record StigmerHome(Path root) {
         return logs().resolve(component + ".log");
     }
 
+    /** The {@code ${NAME}} values of the config: the environment plus STIGMER_HOME and STIGMER_INSTALL. */
+    public java.util.Map<String, String> configVariables(Path install) {
+        java.util.Map<String, String> vars = new java.util.HashMap<>(System.getenv());
+        vars.put("STIGMER_HOME", root.toString());
+        vars.put("STIGMER_INSTALL", install.toString());
+        return vars;
+    }
+
     /** Creates the home (0700) and its folders if they are missing. */
     public StigmerHome ensure() throws IOException {
         for (Path dir : new Path[] {root, logs(), run(), jmx()}) {

@@ -1,6 +1,7 @@
 package ai.stigmer.jmx;
 
 import ai.stigmer.supervisor.ComponentEvent;
+import ai.stigmer.supervisor.ComponentSupervisor;
 import java.util.Map;
 import javax.management.AttributeChangeNotification;
 import javax.management.MBeanNotificationInfo;
@@ -26,8 +27,7 @@ public final class ComponentNotifications {
     public static final String NOT_READY = "ai.stigmer.component.not-ready";
 
     /** The message of {@link #FAILED}: the ERROR line of SPEC §5, word for word. */
-    public static final String FAILED_MESSAGE =
-            "Component has exceeded maximum restart limit - manual intervention required";
+    public static final String FAILED_MESSAGE = ComponentSupervisor.LIMIT_EXCEEDED;
 
     private static final Map<ComponentEvent.Type, String> TYPES = Map.of(
             ComponentEvent.Type.UNHEALTHY, UNHEALTHY,

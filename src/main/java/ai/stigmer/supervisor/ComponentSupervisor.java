@@ -1,6 +1,7 @@
 package ai.stigmer.supervisor;
 
 import ai.stigmer.config.ComponentConfig;
+import ai.stigmer.config.Durations;
 import ai.stigmer.config.ProbeSpec;
 import ai.stigmer.config.RestartPolicy;
 import ai.stigmer.probe.ProbeKind;
@@ -35,7 +36,8 @@ public final class ComponentSupervisor implements SupervisedComponent {
     static final String MARKED_UNHEALTHY = "Component marked unhealthy";
     static final String RESTARTING_LINE = "Restarting component";
     static final String RESTARTED = "Component restarted successfully";
-    static final String LIMIT_EXCEEDED =
+    /** The ERROR line and the {@code .failed} message of SPEC §5 and §6. */
+    public static final String LIMIT_EXCEEDED =
             "Component has exceeded maximum restart limit - manual intervention required";
 
     private final ComponentConfig config;
