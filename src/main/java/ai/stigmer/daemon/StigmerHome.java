@@ -20,6 +20,20 @@ public record StigmerHome(Path root) {
         return new StigmerHome(root.toAbsolutePath().normalize());
     }
 
+    /**
+     * A short id of this home (12 hex digits of the SHA-256 of its absolute path): what tells the
+     * instances, cgroups and containers of two installs on one machine apart.
+     */
+    public String id() {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Path logs() {
         return root.resolve("logs");
     }

@@ -22,8 +22,27 @@ public interface Instance {
      * Stops the instance and everything it started: SIGTERM to the process group (or a container
      * stop), up to {@code timeout}, then SIGKILL. Blocks until done. Safe to call more than once and
      * after the instance ended (it then only clears up what the instance left behind).
+     *
+     * @throws StopFailedException when the stop cannot be proven done: something of the instance may
+     *     still be alive; the message says what
      */
     void stop(Duration timeout);
+
+    /**
+     * How long the instance had already run when this object was made: zero for a fresh launch, the
+     * real age of an adopted instance, so that its uptime continues across a daemon restart.
+     */
+    default Duration age() {
+        return Duration.ZERO;
+    }
+
+    /**
+     * Empty when the instance runs what the configuration says; otherwise how it differs (command,
+     * env, image). An adopted instance that differs is replaced, with this reason in the log.
+     */
+    default String drift() {
+        return "";
+    }
 
     /** What to save under {@code run/} so that a later daemon can find this instance again. */
     InstanceRecord record();
