@@ -52,7 +52,7 @@ public final class Daemon implements AutoCloseable {
         for (ComponentConfig c : config.components()) {
             ComponentRuntime runtime = c.docker() != null
                     ? new DockerRuntime(c.name(), c.docker())
-                    : new ProcessRuntime(c.process(), home.componentLog(c.name()));
+                    : new ProcessRuntime(c.name(), home.id(), c.process(), home.componentLog(c.name()));
             runtimes.put(c.name(), runtime);
             Prober prober = prober(c, runtime);
             probers.add(prober);

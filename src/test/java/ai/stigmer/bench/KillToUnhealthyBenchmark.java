@@ -49,7 +49,7 @@ public final class KillToUnhealthyBenchmark {
                 List.of(new CheckSpec.Process()));
         ComponentConfig config = new ComponentConfig("bench", List.of(), restart, Duration.ofSeconds(2), null, liveness,
                 null, new ProcessSpec(List.of("sleep", "1000"), Map.of(), null), null);
-        ProcessRuntime runtime = new ProcessRuntime(config.process(), dir.resolve("bench.log"));
+        ProcessRuntime runtime = new ProcessRuntime(config.name(), "test", config.process(), dir.resolve("bench.log"));
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(Threads.daemon("watchdog"));
         ExecutorService blocking = Executors.newCachedThreadPool(Threads.daemon("runtime"));
         Prober prober = new Prober("bench", Map.of(ProbeKind.LIVENESS, liveness),

@@ -65,7 +65,7 @@ class RealProcessSupervisionTest {
     private ComponentSupervisor supervise(List<String> command, ProbeSpec liveness) {
         ComponentConfig config = new ComponentConfig("real", List.of(), FAST_RESTART, Duration.ofSeconds(2), null,
                 liveness, null, new ProcessSpec(command, Map.of(), null), null);
-        ProcessRuntime runtime = new ProcessRuntime(config.process(), dir.resolve("real.log"));
+        ProcessRuntime runtime = new ProcessRuntime(config.name(), "test", config.process(), dir.resolve("real.log"));
         Map<ProbeKind, ProbeSpec> specs = new EnumMap<>(ProbeKind.class);
         Map<ProbeKind, List<Check>> checks = new EnumMap<>(ProbeKind.class);
         specs.put(ProbeKind.LIVENESS, liveness);

@@ -4,6 +4,7 @@ import ai.stigmer.config.ProcessSpec;
 import ai.stigmer.runtime.ComponentRuntime;
 import ai.stigmer.runtime.ExitStatus;
 import ai.stigmer.runtime.Instance;
+import ai.stigmer.runtime.InstanceMarker;
 import ai.stigmer.runtime.InstanceRecord;
 import ai.stigmer.runtime.LaunchException;
 import java.io.File;
@@ -26,10 +27,18 @@ public final class ProcessRuntime implements ComponentRuntime {
     private static final Path SETSID = findSetsid();
     private static final java.time.Duration SESSION_WAIT = java.time.Duration.ofSeconds(5);
 
+    private final String component;
+    private final String homeId;
     private final ProcessSpec spec;
     private final Path logFile;
 
-    public ProcessRuntime(ProcessSpec spec, Path logFile) {
+    /**
+     * @param component the component's name, carried in the instance's marker
+     * @param homeId the id of the daemon's home ({@code StigmerHome.id()}), carried in the marker
+     */
+    public ProcessRuntime(String component, String homeId, ProcessSpec spec, Path logFile) {
+        this.component = component;
+        this.homeId = homeId;
         this.spec = spec;
         this.logFile = logFile;
     }
@@ -46,6 +55,7 @@ public final class ProcessRuntime implements ComponentRuntime {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         builder.environment().putAll(spec.env());
+        builder.environment().put(InstanceMarker.ENV, InstanceMarker.value(homeId, component, nonce()));
         if (spec.workingDir() != null) {
             if (!Files.isDirectory(spec.workingDir())) {
                 throw new LaunchException("working directory " + spec.workingDir() + " does not exist");
@@ -114,6 +124,11 @@ public final class ProcessRuntime implements ComponentRuntime {
             }
             java.util.concurrent.locks.LockSupport.parkNanos(200_000);
         }
+    }
+
+    /** Tells launches apart: the marker of each instance is its own. */
+    private static String nonce() {
+        return Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
     }
 
     /** The absolute path of the command, looked up in PATH when it has no slash. */

@@ -40,7 +40,7 @@ class ProcessRuntimeTest {
     }
 
     private Instance launch(String... command) throws LaunchException {
-        instance = new ProcessRuntime(new ProcessSpec(List.of(command), Map.of("SECRET", "s3cr3t"), null),
+        instance = new ProcessRuntime("x", "test", new ProcessSpec(List.of(command), Map.of("SECRET", "s3cr3t"), null),
                 dir.resolve("c.log")).launch();
         return instance;
     }
@@ -134,7 +134,7 @@ class ProcessRuntimeTest {
         long realTicks = ProcStat.read(pid).orElseThrow().startTicks();
         InstanceRecord stale = InstanceRecord.ofProcess(pid, realTicks - 1);
 
-        ProcessRuntime runtime = new ProcessRuntime(new ProcessSpec(List.of("true"), Map.of(), null), dir.resolve("x.log"));
+        ProcessRuntime runtime = new ProcessRuntime("x", "test", new ProcessSpec(List.of("true"), Map.of(), null), dir.resolve("x.log"));
         assertTrue(runtime.adopt(stale).isEmpty(), "not adopted: the start time says it is another process");
 
         ProcessInstance impostor = new ProcessInstance(pid, realTicks - 1, new java.util.concurrent.CompletableFuture<>());
@@ -152,7 +152,7 @@ class ProcessRuntimeTest {
     @Test
     void aLiveRecordedInstanceIsAdopted() throws Exception {
         Instance i = launch("sleep", "1000");
-        ProcessRuntime runtime = new ProcessRuntime(new ProcessSpec(List.of("true"), Map.of(), null), dir.resolve("x.log"));
+        ProcessRuntime runtime = new ProcessRuntime("x", "test", new ProcessSpec(List.of("true"), Map.of(), null), dir.resolve("x.log"));
         Instance adopted = runtime.adopt(i.record()).orElseThrow();
         assertEquals(i.pid(), adopted.pid());
         adopted.stop(Duration.ofSeconds(2));
