@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
  * Keeps {@code run/<component>.instance}: the pid and process start time, or the container id, of
  * each running instance, so that a daemon started after a crash finds its instances again. A record
  * is only a hint: the runtime adopts an instance only if the start time or label still proves it.
+ * {@code run/<component>.stopped} exists while the operator's {@code stop()} of the component holds.
  */
 final class FileInstanceStore implements InstanceStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileInstanceStore.class);
@@ -75,5 +76,30 @@ final class FileInstanceStore implements InstanceStore {
             LOG.warn("Ignoring unreadable {}: {}", f, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    private Path stoppedFile(String component) {
+        return dir.resolve(component + ".stopped");
+    }
+
+    @Override
+    public void markStopped(String component, boolean stopped) {
+        Path f = stoppedFile(component);
+        try {
+            if (stopped) {
+                if (!Files.exists(f)) {
+                    Files.writeString(f, "stopped by the operator; start() or restart() clears this\n");
+                }
+            } else {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not {} {}: {}", stopped ? "write" : "remove", f, e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean stoppedByOperator(String component) {
+        return Files.exists(stoppedFile(component));
     }
 }

@@ -1,18 +1,12 @@
 package ai.stigmer.supervisor;
 
 import ai.stigmer.config.ComponentConfig;
-import ai.stigmer.config.Durations;
-import ai.stigmer.config.ProbeSpec;
-import ai.stigmer.config.RestartPolicy;
 import ai.stigmer.probe.ProbeKind;
-import ai.stigmer.probe.ProbeResult;
 import ai.stigmer.probe.ProbeRunner;
 import ai.stigmer.runtime.ComponentRuntime;
-import ai.stigmer.runtime.ExitStatus;
 import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.LaunchException;
-import ai.stigmer.supervisor.ComponentEvent.Type;
-import java.time.Duration;
+import ai.stigmer.runtime.StopFailedException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -22,12 +16,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 
 /**
- * The state machine of one component (SPEC §3) and its restart rules (SPEC §4).
+ * The watchdog of one component: a thin runner around its {@link ComponentStateMachine}. It owns
+ * what the machine must not: the watchdog thread ({@link Scheduler}), timers, the threads that launch,
+ * stop and probe, and the futures of operator commands.
  *
- * <p>All mutable state is confined to the watchdog thread of the {@link Scheduler}: probe results,
- * exits, launches and operator commands are posted to it, and {@link #transition} is the only
- * writer of the state. Blocking work (launching, stopping, probing) runs on other threads and
- * reports back; a generation number drops reports about an instance that is no longer current.
+ * <p>Every input reaches the machine on the watchdog thread, one at a time; the machine answers with
+ * effects, which this class carries out in order. Blocking work (a launch, a stop, a probe) runs on
+ * other threads and reports back as a new input, so the state has one writer and needs no locks.
+ *
+ * <p>The futures of {@link #start()}, {@link #stop()}, {@link #restart()} and {@link #shutdown()}
+ * complete once no stop is in flight any more, that is when the old instance is gone (and for a
+ * restart the new launch has begun). They complete exceptionally with a {@link StopFailedException}
+ * when the stop failed: the component is then Failed, "stop failed: ..." is its LastError, and
+ * nothing is launched until a later stop of that instance succeeds (see the machine's Javadoc).
  */
 public final class ComponentSupervisor implements SupervisedComponent {
     static final String STARTED = "Component started, health monitoring active";
@@ -39,6 +40,9 @@ public final class ComponentSupervisor implements SupervisedComponent {
     /** The ERROR line and the {@code .failed} message of SPEC §5 and §6. */
     public static final String LIMIT_EXCEEDED =
             "Component has exceeded maximum restart limit - manual intervention required";
+    /** The ERROR line and the start of the {@code .failed} message when a stop could not be proven done. */
+    public static final String STOP_FAILED =
+            "Component stop failed, its instance may still run - manual intervention required";
 
     private final ComponentConfig config;
     private final ComponentRuntime runtime;
@@ -47,42 +51,18 @@ public final class ComponentSupervisor implements SupervisedComponent {
     private final Executor blocking;
     private final ComponentLog log;
     private final InstanceStore store;
-    private final Backoff backoff;
+    private final ComponentStateMachine machine;
     private final List<ComponentListener> listeners = new CopyOnWriteArrayList<>();
-    private final Map<ProbeKind, ProbeSpec> probes = new EnumMap<>(ProbeKind.class);
 
     // Watchdog-thread state.
-    private State state = State.STOPPED;
-    private boolean ready;
-    private Instance instance;
-    private long instanceStartedAt;
-    private int generation;
-    private boolean launchedByRestart;
-    private int restarts;
-    private final RestartWindow window;
-    private int consecutiveFailures;
-    private long nextRestartAt = -1;
-    private String lastError = "";
-    private int lastExitCode = -1;
-    private String waitingFor = "";
-    private final Map<ProbeKind, Integer> successes = new EnumMap<>(ProbeKind.class);
-    private final Map<ProbeKind, Integer> failures = new EnumMap<>(ProbeKind.class);
     /** One pending run per probe, replaced at each reschedule. */
     private final Map<ProbeKind, Scheduler.Cancellable> probeTimers = new EnumMap<>(ProbeKind.class);
-    /** The minUptime and backoff timers of the current instance: a few at most. */
-    private final List<Scheduler.Cancellable> timers = new ArrayList<>();
-    private CompletableFuture<Void> stopping = CompletableFuture.completedFuture(null);
-    /** The launch in flight, if any: what it starts must be stopped too when a stop comes first. */
-    private CompletableFuture<Instance> launching = CompletableFuture.completedFuture(null);
-    /** Set when the daemon shuts down: from then on nothing starts again. */
-    private boolean closed;
+    /** One pending timer of each kind. */
+    private final Map<Input.Timer, Scheduler.Cancellable> timers = new EnumMap<>(Input.Timer.class);
+    /** Commands that complete when no stop is in flight any more. */
+    private final List<CompletableFuture<Void>> settling = new ArrayList<>();
 
-    private volatile Snapshot snapshot;
-
-    /** What {@link #status()} reads from other threads: the watchdog-thread state, frozen. */
-    private record Snapshot(State state, boolean ready, long pid, String containerId, long startedAt,
-            int restarts, long[] restartTimes, int consecutiveFailures, long nextRestartAt, String lastError,
-            int lastExitCode) {}
+    private volatile ComponentStateMachine.Snapshot snapshot;
 
     public ComponentSupervisor(ComponentConfig config, ComponentRuntime runtime, ProbeRunner prober,
             Scheduler scheduler, Executor blocking, ComponentLog log, InstanceStore store, Backoff backoff) {
@@ -93,18 +73,8 @@ public final class ComponentSupervisor implements SupervisedComponent {
         this.blocking = blocking;
         this.log = log;
         this.store = store;
-        this.backoff = backoff;
-        this.window = new RestartWindow(config.restart().window());
-        if (config.startup() != null) {
-            probes.put(ProbeKind.STARTUP, config.startup());
-        }
-        if (config.liveness() != null) {
-            probes.put(ProbeKind.LIVENESS, config.liveness());
-        }
-        if (config.readiness() != null) {
-            probes.put(ProbeKind.READINESS, config.readiness());
-        }
-        publish();
+        this.machine = new ComponentStateMachine(config, backoff);
+        this.snapshot = machine.snapshot();
     }
 
     @Override
@@ -123,95 +93,67 @@ public final class ComponentSupervisor implements SupervisedComponent {
 
     @Override
     public ComponentStatus status() {
-        Snapshot s = snapshot;
-        long now = scheduler.nanoTime();
-        boolean hasInstance = s.startedAt >= 0 && (s.state == State.STARTING || s.state == State.RUNNING);
-        String error = s.lastError;
-        return new ComponentStatus(config.name(), config.kind(), s.state, s.ready, s.pid, s.containerId,
-                hasInstance ? Duration.ofNanos(now - s.startedAt).toSeconds() : 0,
-                s.restarts,
-                RestartWindow.count(s.restartTimes, now, config.restart().window()),
-                s.consecutiveFailures,
-                s.state == State.RESTARTING && s.nextRestartAt >= 0
-                        ? Math.max(0, Duration.ofNanos(s.nextRestartAt - now).toMillis()) : -1,
-                error, s.lastExitCode, config.dependsOn());
+        return snapshot.toStatus(config, scheduler.nanoTime());
     }
 
     // ---- commands: posted to the watchdog thread ----
 
     @Override
     public CompletableFuture<Void> start() {
-        return onWatchdog(done -> {
-            if (!closed && (state == State.STOPPED || state == State.FAILED)) {
-                startByHand();
-            }
-            done.complete(null);
-        });
+        return command(new Input.Start());
     }
 
+    /** The operator's stop: the component stays Stopped, also across a daemon restart. */
     @Override
     public CompletableFuture<Void> stop() {
-        return onWatchdog(done -> stopNow("stop requested").whenComplete((v, e) -> done.complete(null)));
+        return command(new Input.Stop("stop requested"));
     }
 
     @Override
     public CompletableFuture<Void> restart() {
-        return onWatchdog(done -> stopNow("restart requested").whenComplete((v, e) ->
-                scheduler.execute(() -> {
-                    if (!closed && state == State.STOPPED) {
-                        startByHand();
-                    }
-                    done.complete(null);
-                })));
+        return command(new Input.Restart());
     }
 
     /**
      * Stops for good, as the daemon shuts down: no operator command, backoff or dependency may start
-     * the component again afterwards. Completes when the instance is gone.
+     * the component again afterwards. Completes when the instance is gone. Not remembered as the
+     * operator's stop: the next daemon starts the component as usual.
      */
     public CompletableFuture<Void> shutdown() {
-        return onWatchdog(done -> {
-            closed = true;
-            stopNow("daemon shutting down").whenComplete((v, e) -> done.complete(null));
-        });
+        return command(new Input.Shutdown());
     }
 
-    /** Refuses every later start at once, before the daemon stops components one by one. */
+    /** Refuses every later start at once, before the daemon stops its components. */
     void close() {
-        scheduler.execute(() -> closed = true);
+        scheduler.execute(() -> feed(new Input.Close()));
     }
 
-    /** Takes over an instance left by an earlier daemon instead of launching one. */
+    /**
+     * Takes over an instance left by an earlier daemon instead of launching one: its uptime goes on
+     * from its age. One whose command, env or image differs from the configuration is replaced.
+     */
     public CompletableFuture<Void> adopt(Instance adopted) {
-        return onWatchdog(done -> {
-            if (closed || state != State.STOPPED) {
-                done.complete(null);
-                return;
-            }
-            resetCounters();
-            launchedByRestart = false;
-            transition(State.STARTING, "adopted running instance " + adopted);
-            log.info("Adopted running instance " + adopted);
-            int gen = ++generation;
-            onLaunched(gen, adopted);
-            done.complete(null);
-        });
+        return command(new Input.Adopted(adopted, adopted.age(), adopted.drift()));
     }
 
     /** Shown as LastError while the daemon holds this component back for its dependencies. */
     void waitingFor(String dependencies) {
-        scheduler.execute(() -> {
-            waitingFor = dependencies;
-            publish();
-        });
+        scheduler.execute(() -> feed(new Input.WaitingFor(dependencies)));
     }
 
-    private CompletableFuture<Void> onWatchdog(java.util.function.Consumer<CompletableFuture<Void>> command) {
+    /** True if the operator stopped this component and has not started it since, even in an earlier daemon. */
+    boolean stoppedByOperator() {
+        return store.stoppedByOperator(config.name());
+    }
+
+    private CompletableFuture<Void> command(Input input) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         scheduler.execute(() -> {
+            settling.add(done);
             try {
-                command.accept(done);
+                feed(input);
             } catch (RuntimeException e) {
+                settling.remove(done);
                 done.completeExceptionally(e);
                 throw e;
             }
@@ -219,341 +161,120 @@ public final class ComponentSupervisor implements SupervisedComponent {
         return done;
     }
 
-    // ---- the state machine ----
+    // ---- the runner: one input at a time, on the watchdog thread ----
 
-    /** The only writer of {@link #state}; every move is checked against {@link Transitions}. */
-    private void transition(State to, String cause) {
-        State from = state;
-        if (!Transitions.legal(from, to)) {
-            throw new IllegalStateException(config.name() + ": illegal transition " + from + " -> " + to);
+    /** Hands {@code input} to the machine and carries out what it asks. Watchdog thread only. */
+    private void feed(Input input) {
+        List<Effect> effects = machine.on(input, scheduler.nanoTime());
+        // Published before the effects run, so listeners that read status() see the new state.
+        snapshot = machine.snapshot();
+        for (Effect effect : effects) {
+            carryOut(effect);
         }
-        state = to;
-        publish();
-        emit(Type.STATE_CHANGED, from, to, cause);
+        if (!machine.stopping() && !settling.isEmpty()) {
+            String failure = machine.stopFailure();
+            for (CompletableFuture<Void> f : settling) {
+                if (failure == null) {
+                    f.complete(null);
+                } else {
+                    f.completeExceptionally(new StopFailedException("stop of " + config.name() + " failed: " + failure));
+                }
+            }
+            settling.clear();
+        }
     }
 
-    /** Failed, Stopped → Starting with all counters reset (start by hand or by the daemon). */
-    private void startByHand() {
-        resetCounters();
-        launchedByRestart = false;
-        launch();
+    /** Posts {@code input} to the watchdog thread; reports from other threads come back this way. */
+    private void post(Input input) {
+        scheduler.execute(() -> feed(input));
     }
 
-    private void resetCounters() {
-        restarts = 0;
-        window.clear();
-        consecutiveFailures = 0;
-        lastError = "";
-        waitingFor = "";
-        nextRestartAt = -1;
+    private void carryOut(Effect effect) {
+        if (effect instanceof Effect.Launch e) {
+            launch(e.gen());
+        } else if (effect instanceof Effect.StopInstance e) {
+            stopInstance(e);
+        } else if (effect instanceof Effect.WatchExit e) {
+            e.instance().exited().thenAccept(exit -> post(new Input.Exited(e.gen(), exit)));
+        } else if (effect instanceof Effect.RunProbe e) {
+            prober.run(e.kind(), e.instance(), e.uptime(),
+                    result -> post(new Input.ProbeCompleted(e.gen(), result, e.startedAt())));
+        } else if (effect instanceof Effect.ScheduleProbe e) {
+            probeTimers.put(e.kind(), scheduler.schedule(() -> feed(new Input.ProbeDue(e.gen(), e.kind())), e.delay()));
+        } else if (effect instanceof Effect.ScheduleTimer e) {
+            Scheduler.Cancellable previous = timers.put(e.timer(),
+                    scheduler.schedule(() -> feed(new Input.TimerFired(e.gen(), e.timer())), e.delay()));
+            if (previous != null) {
+                previous.cancel();
+            }
+        } else if (effect instanceof Effect.CancelTimers) {
+            cancelTimers();
+        } else if (effect instanceof Effect.Emit e) {
+            emit(new ComponentEvent(config.name(), e.type(), e.from(), e.to(), e.message(), scheduler.now()));
+        } else if (effect instanceof Effect.Log e) {
+            log(e.level(), e.line());
+        } else if (effect instanceof Effect.SaveRecord e) {
+            store.save(config.name(), e.instance().record());
+        } else if (effect instanceof Effect.ClearRecord) {
+            store.clear(config.name());
+        } else if (effect instanceof Effect.RememberOperatorStop e) {
+            store.markStopped(config.name(), e.stopped());
+        } else {
+            throw new IllegalArgumentException("unknown effect " + effect);
+        }
     }
 
-    /** Starting: a new instance is being launched, once the previous one is stopped. */
-    private void launch() {
-        cancelTimers();
-        int gen = ++generation;
-        transition(State.STARTING, launchedByRestart ? "restart" : "start requested");
-        CompletableFuture<Instance> launched = new CompletableFuture<>();
-        launching = launched;
-        stopping.whenComplete((v, e) -> blocking.execute(() -> {
+    private void launch(int gen) {
+        blocking.execute(() -> {
             try {
                 Instance instance = runtime.launch();
-                launched.complete(instance);
-                scheduler.execute(() -> onLaunched(gen, instance));
-            } catch (LaunchException | RuntimeException e2) {
-                launched.complete(null);
-                String reason = e2.getMessage() != null ? e2.getMessage() : e2.toString();
-                scheduler.execute(() -> onLaunchFailed(gen, reason));
+                post(new Input.Launched(gen, instance));
+            } catch (LaunchException | RuntimeException e) {
+                post(new Input.LaunchFailed(gen, reason(e)));
             }
-        }));
+        });
     }
 
-    private void onLaunched(int gen, Instance launched) {
-        if (gen != generation || state != State.STARTING) {
-            return; // stopped while launching: stopInstance() waited for this launch and stops it
-        }
-        instance = launched;
-        instanceStartedAt = scheduler.nanoTime();
-        store.save(config.name(), launched.record());
-        resetProbeCounters();
-        publish();
-        launched.exited().thenAccept(exit -> scheduler.execute(() -> onExit(gen, exit)));
-        Duration minUptime = config.restart().minUptime();
-        timers.add(scheduler.schedule(() -> onMinUptime(gen), minUptime));
-        ProbeSpec startup = probes.get(ProbeKind.STARTUP);
-        if (startup == null) {
-            enterRunning();
-        } else {
-            scheduleProbe(gen, ProbeKind.STARTUP, startup.initialDelay());
-        }
-    }
-
-    private void onLaunchFailed(int gen, String reason) {
-        if (gen != generation || state != State.STARTING) {
-            return;
-        }
-        markUnhealthy("launch failed: " + reason, null);
-    }
-
-    /** Starting → Running: the startup probe passed, or there is none. */
-    private void enterRunning() {
-        // LastError stays: a Running component with restarts still tells the operator why it restarted.
-        transition(State.RUNNING, probes.containsKey(ProbeKind.STARTUP) ? "startup probe passed" : "launched");
-        if (launchedByRestart) {
-            log.info(RESTARTED);
-            emit(Type.RESTARTED, State.STARTING, State.RUNNING, RESTARTED);
-        } else {
-            log.info(STARTED);
-        }
-        int gen = generation;
-        ProbeSpec liveness = probes.get(ProbeKind.LIVENESS);
-        if (liveness != null) {
-            scheduleProbe(gen, ProbeKind.LIVENESS, liveness.initialDelay());
-        }
-        ProbeSpec readiness = probes.get(ProbeKind.READINESS);
-        if (readiness != null) {
-            scheduleProbe(gen, ProbeKind.READINESS, readiness.initialDelay());
-        } else {
-            setReady(true, "no readiness probe");
-        }
-    }
-
-    /** An instance that stayed up for minUptime counts as a successful restart: n goes back to 0. */
-    private void onMinUptime(int gen) {
-        if (gen == generation && (state == State.STARTING || state == State.RUNNING)) {
-            consecutiveFailures = 0;
-            publish();
-        }
-    }
-
-    private void scheduleProbe(int gen, ProbeKind kind, Duration delay) {
-        probeTimers.put(kind, scheduler.schedule(() -> runProbe(gen, kind), delay));
-    }
-
-    private void runProbe(int gen, ProbeKind kind) {
-        if (gen != generation || !probeActive(kind)) {
-            return;
-        }
-        long started = scheduler.nanoTime();
-        Duration uptime = Duration.ofNanos(started - instanceStartedAt);
-        prober.run(kind, instance, uptime, result -> scheduler.execute(() -> onProbeResult(gen, result, started)));
-    }
-
-    private boolean probeActive(ProbeKind kind) {
-        return kind == ProbeKind.STARTUP ? state == State.STARTING : state == State.RUNNING;
-    }
-
-    private void onProbeResult(int gen, ProbeResult result, long started) {
-        ProbeKind kind = result.probe();
-        if (gen != generation || !probeActive(kind)) {
-            return;
-        }
-        ProbeSpec spec = probes.get(kind);
-        if (result.passed()) {
-            log.debug(CHECK_PASSED + " (" + kind + ")");
-            failures.put(kind, 0);
-            successes.merge(kind, 1, Integer::sum);
-        } else {
-            log.warn(CHECK_FAILED + " (" + result.describe() + ")");
-            successes.put(kind, 0);
-            failures.merge(kind, 1, Integer::sum);
-        }
-        int ok = successes.getOrDefault(kind, 0);
-        int bad = failures.getOrDefault(kind, 0);
-        switch (kind) {
-            case STARTUP -> {
-                if (ok >= spec.successThreshold()) {
-                    enterRunning();
-                    return;
-                }
-                if (bad >= spec.failureThreshold()) {
-                    markUnhealthy("startup probe failed " + bad + " times: " + result.reason(), null);
-                    return;
-                }
-            }
-            case LIVENESS -> {
-                if (bad >= spec.failureThreshold()) {
-                    markUnhealthy("liveness probe failed " + bad + " times in a row: " + result.check() + ": "
-                            + result.reason(), null);
-                    return;
-                }
-            }
-            case READINESS -> {
-                if (ok >= spec.successThreshold()) {
-                    setReady(true, "readiness probe passed");
-                } else if (bad >= spec.failureThreshold()) {
-                    setReady(false, "readiness probe failed: " + result.check() + ": " + result.reason());
-                }
-            }
-        }
-        // The period counts from the start of the run, so a slow probe does not stretch it.
-        Duration next = spec.period().minusNanos(scheduler.nanoTime() - started);
-        scheduleProbe(gen, kind, next.isNegative() ? Duration.ZERO : next);
-    }
-
-    private void setReady(boolean value, String cause) {
-        if (ready == value) {
-            return;
-        }
-        ready = value;
-        publish();
-        emit(value ? Type.READY : Type.NOT_READY, state, state, cause);
-    }
-
-    /** Starting, Running → Unhealthy: the instance ended (exit set) or a probe gave up. */
-    private void onExit(int gen, ExitStatus exit) {
-        if (gen != generation) {
-            return;
-        }
-        lastExitCode = exit.code();
-        if (state == State.STARTING || state == State.RUNNING) {
-            markUnhealthy(exit.describe(), exit);
-        } else {
-            publish();
-        }
-    }
-
-    private void markUnhealthy(String reason, ExitStatus exit) {
-        long now = scheduler.nanoTime();
-        boolean wasUp = instance != null;
-        boolean survivedMinUptime = wasUp && now - instanceStartedAt >= config.restart().minUptime().toNanos();
-        cancelTimers();
-        setReady(false, "unhealthy");
-        lastError = reason;
-        transition(State.UNHEALTHY, reason);
-        log.warn(MARKED_UNHEALTHY + " (" + reason + ")");
-        emit(Type.UNHEALTHY, State.UNHEALTHY, State.UNHEALTHY, MARKED_UNHEALTHY + ": " + reason);
-        if (survivedMinUptime) {
-            consecutiveFailures = 0;
-        }
-        consecutiveFailures++;
-        stopInstance();
-        decideRestart(now, exit != null && exit.clean());
-    }
-
-    /** Unhealthy → Restarting, or → Stopped/Failed where policy or the restart limit forbid it. */
-    private void decideRestart(long now, boolean cleanExit) {
-        RestartPolicy policy = config.restart().policy();
-        if (policy == RestartPolicy.NEVER || (policy == RestartPolicy.ON_FAILURE && cleanExit)) {
-            if (cleanExit) {
-                transition(State.STOPPED, "exited cleanly; restart policy " + policy.yamlName());
-                log.info("Component exited cleanly; restart policy " + policy.yamlName() + " keeps it stopped");
-            } else {
-                String line = "Component failed; restart policy never forbids a restart";
-                transition(State.FAILED, line);
-                log.error(line);
-                emit(Type.FAILED, State.UNHEALTHY, State.FAILED, line);
-            }
-            return;
-        }
-        int max = config.restart().maxRestarts();
-        if (window.count(now) >= max) {
-            // The restart limit would be exceeded: stop for good (SPEC §4).
-            transition(State.FAILED, LIMIT_EXCEEDED);
-            log.error(LIMIT_EXCEEDED + " (" + window.count(now) + " restarts within "
-                    + Durations.format(config.restart().window()) + "; last error: " + lastError + ")");
-            emit(Type.FAILED, State.UNHEALTHY, State.FAILED, LIMIT_EXCEEDED);
-            return;
-        }
-        window.record(now);
-        restarts++;
-        int attempt = window.count(now);
-        Duration delay = backoff.delay(consecutiveFailures);
-        nextRestartAt = now + delay.toNanos();
-        String line = RESTARTING_LINE + " (attempt " + attempt + "/" + max + ")";
-        transition(State.RESTARTING, line);
-        log.info(line + " in " + Durations.format(delay));
-        emit(Type.RESTARTING, State.UNHEALTHY, State.RESTARTING, line);
-        int gen = generation;
-        timers.add(scheduler.schedule(() -> onBackoffElapsed(gen), delay));
-    }
-
-    /** Restarting → Starting: backoff elapsed; the old instance is stopped before the new launch. */
-    private void onBackoffElapsed(int gen) {
-        if (closed || gen != generation || state != State.RESTARTING) {
-            return;
-        }
-        nextRestartAt = -1;
-        launchedByRestart = true;
-        launch();
-    }
-
-    /** Any → Stopped: cancels probes and restarts, stops the instance; completes when it is gone. */
-    private CompletableFuture<Void> stopNow(String cause) {
-        cancelTimers();
-        generation++;
-        nextRestartAt = -1;
-        waitingFor = "";
-        setReady(false, cause);
-        if (state != State.STOPPED) {
-            transition(State.STOPPED, cause);
-            log.info("Component stopped (" + cause + ")");
-        }
-        stopInstance();
-        return stopping;
-    }
-
-    /**
-     * Stops the current instance off the watchdog thread, or what a launch still in flight starts;
-     * the next launch waits for it.
-     */
-    private void stopInstance() {
-        Instance old = instance;
-        instance = null;
-        publish();
-        CompletableFuture<Instance> target = old != null ? CompletableFuture.completedFuture(old)
-                : launching.isDone() ? null : launching;
-        if (target == null) {
-            return;
-        }
-        CompletableFuture<Void> previous = stopping;
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        stopping = done;
-        previous.thenCombine(target, (v, i) -> i).whenComplete((victim, e) -> blocking.execute(() -> {
+    /** A stop is done only when {@link Instance#stop} returns; any exception means it may still live. */
+    private void stopInstance(Effect.StopInstance stop) {
+        blocking.execute(() -> {
             try {
-                if (victim != null) {
-                    victim.stop(config.stopTimeout());
-                }
-            } finally {
-                scheduler.execute(() -> {
-                    if (instance == null) {
-                        store.clear(config.name());
-                    }
-                    done.complete(null);
-                });
+                stop.instance().stop(stop.timeout());
+                post(new Input.StopDone(stop.gen()));
+            } catch (RuntimeException e) {
+                post(new Input.StopFailed(stop.gen(), reason(e)));
             }
-        }));
+        });
     }
 
-    private void resetProbeCounters() {
-        successes.clear();
-        failures.clear();
+    private static String reason(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     private void cancelTimers() {
-        timers.forEach(Scheduler.Cancellable::cancel);
+        timers.values().forEach(Scheduler.Cancellable::cancel);
         timers.clear();
         probeTimers.values().forEach(Scheduler.Cancellable::cancel);
         probeTimers.clear();
     }
 
-    private void emit(Type type, State from, State to, String message) {
-        ComponentEvent event = new ComponentEvent(config.name(), type, from, to, message, scheduler.now());
+    private void emit(ComponentEvent event) {
         for (ComponentListener listener : listeners) {
             try {
                 listener.onEvent(event);
             } catch (RuntimeException e) {
-                log.warn("A listener failed on " + type + ": " + e);
+                log.warn("A listener failed on " + event.type() + ": " + e);
             }
         }
     }
 
-    private void publish() {
-        Instance i = instance;
-        String error = !waitingFor.isEmpty() && state == State.STOPPED ? "waiting for " + waitingFor : lastError;
-        snapshot = new Snapshot(state, ready, i == null ? -1 : i.pid(), i == null ? "" : i.containerId(),
-                i == null ? -1 : instanceStartedAt, restarts, window.snapshot(), consecutiveFailures,
-                nextRestartAt, error, lastExitCode);
+    private void log(Effect.Level level, String line) {
+        switch (level) {
+            case DEBUG -> log.debug(line);
+            case INFO -> log.info(line);
+            case WARN -> log.warn(line);
+            case ERROR -> log.error(line);
+        }
     }
 
     /** Timers pending for this component: a bounded few, however long it runs (for tests). */

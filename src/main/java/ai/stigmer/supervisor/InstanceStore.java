@@ -11,6 +11,17 @@ public interface InstanceStore {
 
     Optional<InstanceRecord> load(String component);
 
+    /**
+     * Remembers that the operator stopped {@code component} ({@code true}), or forgets it: a daemon
+     * started later leaves such a component Stopped until {@code start()} or {@code restart()}.
+     */
+    default void markStopped(String component, boolean stopped) {}
+
+    /** True if the operator's last word on {@code component} was {@code stop()}. */
+    default boolean stoppedByOperator(String component) {
+        return false;
+    }
+
     /** Keeps nothing: for tests and for components that must never be adopted. */
     InstanceStore NONE = new InstanceStore() {
         public void save(String component, InstanceRecord record) {}

@@ -2,7 +2,7 @@ package ai.stigmer.supervisor;
 
 import ai.stigmer.runtime.Instance;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +16,9 @@ import java.util.stream.Collectors;
 /**
  * Supervises every component of a configuration: starts them in {@code dependsOn} order, each once
  * its dependencies are Running and Ready, keeps the watchdog's heartbeat, and stops them dependents
- * first. A dependency that later restarts does not restart its dependents: they are expected to
- * reconnect by themselves, as workflow-runner does.
+ * first, independent ones in parallel. A dependency that later restarts does not restart its
+ * dependents: they are expected to reconnect by themselves, as workflow-runner does. A component
+ * the operator stopped stays Stopped when a new daemon starts, until it is started by hand.
  */
 public final class Supervisor implements Supervision {
     static final Duration HEARTBEAT = Duration.ofSeconds(1);
@@ -64,14 +65,21 @@ public final class Supervisor implements Supervision {
 
     /**
      * Starts supervision: adopts instances that {@code adoptable} finds still running from an earlier
-     * daemon, and starts the others as their dependencies allow.
+     * daemon, and starts the others as their dependencies allow, except those the operator stopped.
      */
     public void start(Function<ComponentSupervisor, Optional<Instance>> adoptable) {
         scheduler.execute(this::tick);
         scheduler.execute(() -> {
             for (ComponentSupervisor c : components) {
                 Optional<Instance> running = adoptable.apply(c);
-                if (running.isPresent()) {
+                if (c.stoppedByOperator()) {
+                    // The operator's stop outlives the daemon: an instance still found (the daemon died
+                    // during that stop) is taken over only to finish stopping it.
+                    running.ifPresent(i -> {
+                        c.adopt(i);
+                        c.stop();
+                    });
+                } else if (running.isPresent()) {
                     c.adopt(running.get());
                 } else {
                     pending.add(c.name());
@@ -114,25 +122,35 @@ public final class Supervisor implements Supervision {
     }
 
     /**
-     * Stops every component, dependents before their dependencies, each waiting for the previous
-     * to be gone. Blocks until done or {@code timeout}; returns false if something did not stop.
+     * Stops every component, dependents before their dependencies, independent ones in parallel: a
+     * component's stop begins once every component that depends on it is gone (SPEC §4). Blocks until
+     * done or {@code timeout}; returns false if something did not stop.
      */
     public boolean shutdown(Duration timeout) {
         shuttingDown = true;
         scheduler.execute(pending::clear);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<ComponentSupervisor> reverse = new ArrayList<>(components);
-        java.util.Collections.reverse(reverse);
-        boolean allStopped = true;
         components.forEach(ComponentSupervisor::close);
-        for (ComponentSupervisor c : reverse) {
-            CompletableFuture<Void> stopped = c.shutdown();
-            try {
-                stopped.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (Exception e) {
-                allStopped = false;
-            }
+        Map<String, CompletableFuture<Void>> gone = new HashMap<>();
+        // In reverse start order every dependent comes before what it depends on.
+        for (int i = components.size() - 1; i >= 0; i--) {
+            ComponentSupervisor c = components.get(i);
+            CompletableFuture<?>[] dependents = components.stream()
+                    .filter(d -> d.config().dependsOn().contains(c.name()))
+                    .map(d -> gone.get(d.name()))
+                    .toArray(CompletableFuture[]::new);
+            // A dependent whose stop failed does not keep its dependencies running.
+            gone.put(c.name(), CompletableFuture.allOf(dependents).handle((v, e) -> null)
+                    .thenCompose(v -> c.shutdown()));
         }
-        return allStopped;
+        CompletableFuture<Void> all = CompletableFuture.allOf(gone.values().toArray(CompletableFuture[]::new));
+        try {
+            all.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
     }
 }

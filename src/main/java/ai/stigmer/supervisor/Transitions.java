@@ -18,7 +18,10 @@ final class Transitions {
 
     static {
         // start requested, instance launched (from any state but Running; Restarting: backoff elapsed)
-        LEGAL.put(STOPPED, EnumSet.of(STARTING));
+        LEGAL.put(STOPPED, EnumSet.of(STARTING,
+                // a stop that failed: the instance may still live (SPEC §4, a stop is reported, never assumed)
+                FAILED));
+        // manual start or restart / stop requested
         LEGAL.put(FAILED, EnumSet.of(STARTING, STOPPED));
         // startup probe reached successThreshold / failed failureThreshold times / the instance ended
         LEGAL.put(STARTING, EnumSet.of(RUNNING, UNHEALTHY, STOPPED));
@@ -26,7 +29,7 @@ final class Transitions {
         LEGAL.put(RUNNING, EnumSet.of(UNHEALTHY, STOPPED));
         // restart allowed / policy forbids it (clean exit: Stopped) / limit reached or policy forbids
         LEGAL.put(UNHEALTHY, EnumSet.of(RESTARTING, STOPPED, FAILED, STARTING));
-        // backoff elapsed, new instance launched / restart limit would be exceeded
+        // backoff elapsed, old instance gone, new one launched / the old one's stop failed / stop requested
         LEGAL.put(RESTARTING, EnumSet.of(STARTING, FAILED, STOPPED));
     }
 
