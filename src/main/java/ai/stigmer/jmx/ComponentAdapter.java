@@ -39,6 +39,8 @@ final class ComponentAdapter implements ComponentMXBean {
     @Override public long getNextRestartInMillis() { return status().nextRestartInMillis(); }
     @Override public String getLastError() { return status().lastError(); }
     @Override public int getLastExitCode() { return status().lastExitCode(); }
+    @Override public boolean getStopping() { return status().stopping(); }
+    @Override public long getStopRemainingMillis() { return status().stopRemainingMillis(); }
 
     @Override
     public void restart() {

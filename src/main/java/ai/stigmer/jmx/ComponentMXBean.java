@@ -60,6 +60,18 @@ public interface ComponentMXBean {
     @Description("Exit code of the last instance that exited, -1 if none")
     int getLastExitCode();
 
+    /**
+     * True while an instance is being stopped (SIGTERM sent, not yet gone); {@code Pid} then still
+     * names the old instance. State keeps its six words meanwhile. (A {@code get} getter, not
+     * {@code is}: {@link DescribedMBean} finds the description of {@code get} getters.)
+     */
+    @Description("True while an instance is being stopped: Pid is still the old instance until it is gone")
+    boolean getStopping();
+
+    /** Milliseconds left before the instance being stopped gets SIGKILL; −1 when not stopping. */
+    @Description("Milliseconds left before SIGKILL of the instance being stopped, -1 unless Stopping")
+    long getStopRemainingMillis();
+
     /** Stops the instance if any, resets every counter and starts again; brings a Failed component back. */
     @Description("Restart now with all counters reset (also brings a Failed component back)")
     void restart();

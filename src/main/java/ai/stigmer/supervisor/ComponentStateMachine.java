@@ -250,16 +250,7 @@ final class ComponentStateMachine {
         nextRestartAt = -1;
         waitingFor = "";
         setReady(false, cause);
-        boolean retryingStuck = false;
-        if (current != null) {
-            beginStop(current);
-        } else if (launching != NONE && stopping == null) {
-            // Stopped while launching: what the launch returns is stopped at once.
-            stopping = new Stopping(launching, null, -1);
-        } else if (stuck != null && stopping == null) {
-            retryingStuck = true;
-        }
-        if (retryingStuck) {
+        if (current == null && launching == NONE && stuck != null && stopping == null) {
             retryStuckStop(then, cause);
             return;
         }
@@ -267,6 +258,12 @@ final class ComponentStateMachine {
             // Any → Stopped: stop requested.
             transition(State.STOPPED, cause);
             announce = cause;
+        }
+        if (current != null) {
+            beginStop(current);
+        } else if (launching != NONE && stopping == null) {
+            // Stopped while launching: what the launch returns is stopped at once.
+            stopping = new Stopping(launching, null, -1);
         }
         after = then;
         if (stopping == null) {

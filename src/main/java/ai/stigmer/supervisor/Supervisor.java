@@ -127,6 +127,22 @@ public final class Supervisor implements Supervision {
      * done or {@code timeout}; returns false if something did not stop.
      */
     public boolean shutdown(Duration timeout) {
+        try {
+            stopAll().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /**
+     * Begins the shutdown of {@link #shutdown}; completes when every component is gone, exceptionally
+     * if the stop of one failed (the others are still stopped).
+     */
+    CompletableFuture<Void> stopAll() {
         shuttingDown = true;
         scheduler.execute(pending::clear);
         components.forEach(ComponentSupervisor::close);
@@ -142,15 +158,6 @@ public final class Supervisor implements Supervision {
             gone.put(c.name(), CompletableFuture.allOf(dependents).handle((v, e) -> null)
                     .thenCompose(v -> c.shutdown()));
         }
-        CompletableFuture<Void> all = CompletableFuture.allOf(gone.values().toArray(CompletableFuture[]::new));
-        try {
-            all.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (Exception e) {
-            return false;
-        }
+        return CompletableFuture.allOf(gone.values().toArray(CompletableFuture[]::new));
     }
 }

@@ -28,6 +28,12 @@ public final class FakeComponent implements SupervisedComponent {
                 -1, "", -1, List.of()));
     }
 
+    /** Being stopped by the operator: Stopped, the old pid still shown, SIGKILL in {@code remainingMillis}. */
+    public static FakeComponent stopping(String name, long pid, long remainingMillis) {
+        return new FakeComponent(new ComponentStatus(name, "process", State.STOPPED, false, pid, "", 0, 0, 0, 0, -1, "",
+                -1, List.of(), true, remainingMillis));
+    }
+
     public void setStatus(ComponentStatus status) {
         this.status = status;
     }

@@ -84,7 +84,8 @@ class JmxControlPlaneTest {
                     Map.entry("Ready", true), Map.entry("Pid", 4321L), Map.entry("ContainerId", ""),
                     Map.entry("UptimeSeconds", 125L), Map.entry("Restarts", 2), Map.entry("RestartsInWindow", 1),
                     Map.entry("ConsecutiveFailures", 0), Map.entry("NextRestartInMillis", -1L),
-                    Map.entry("LastError", ""), Map.entry("LastExitCode", -1)), s);
+                    Map.entry("LastError", ""), Map.entry("LastExitCode", -1), Map.entry("Stopping", false),
+                    Map.entry("StopRemainingMillis", -1L)), s);
             assertEquals("abc123456789ffff", conn.getAttribute(AGENT, "ContainerId"));
             assertEquals("docker", conn.getAttribute(AGENT, "Kind"));
 
@@ -176,6 +177,25 @@ class JmxControlPlaneTest {
             CompositeData data = (CompositeData) failed.getUserData();
             assertEquals("stigmer-server", data.get("component"));
             assertEquals("Failed", data.get("to"));
+        }
+    }
+
+    @Test
+    void aStopInFlightShowsStoppingTheOldPidAndTheTimeLeftBeforeSigkill() throws Exception {
+        server.setStatus(FakeComponent.stopping("stigmer-server", 4321, 2500).status());
+        try (JMXConnector c = JmxTestSupport.connect(port, jmxDir, JmxCredentials.MONITOR)) {
+            MBeanServerConnection conn = c.getMBeanServerConnection();
+            assertEquals(true, conn.getAttribute(SERVER, "Stopping"));
+            assertEquals(2500L, conn.getAttribute(SERVER, "StopRemainingMillis"));
+            assertEquals(4321L, conn.getAttribute(SERVER, "Pid"));
+            assertEquals("Stopped", conn.getAttribute(SERVER, "State"));
+            MBeanInfo info = conn.getMBeanInfo(SERVER);
+            Map<String, String> descriptions = Arrays.stream(info.getAttributes())
+                    .collect(Collectors.toMap(MBeanAttributeInfo::getName, MBeanAttributeInfo::getDescription));
+            assertTrue(descriptions.get("Stopping").startsWith("True while an instance is being stopped"),
+                    descriptions.get("Stopping"));
+            assertTrue(descriptions.get("StopRemainingMillis").startsWith("Milliseconds left before SIGKILL"),
+                    descriptions.get("StopRemainingMillis"));
         }
     }
 

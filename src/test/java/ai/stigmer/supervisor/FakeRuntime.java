@@ -5,6 +5,7 @@ import ai.stigmer.runtime.ExitStatus;
 import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.InstanceRecord;
 import ai.stigmer.runtime.LaunchException;
+import ai.stigmer.runtime.StopFailedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,11 @@ final class FakeRuntime implements ComponentRuntime {
         final long pid;
         final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
         int stops;
+        /** When set, {@link #stop} fails with this message and the instance lives on (unkillable, engine error). */
+        volatile String failStopWith;
+        /** What {@link #age()} and {@link #drift()} report, as an adopted instance would. */
+        Duration age = Duration.ZERO;
+        String drift = "";
 
         FakeInstance(long pid) {
             this.pid = pid;
@@ -75,7 +81,25 @@ final class FakeRuntime implements ComponentRuntime {
         @Override
         public void stop(Duration timeout) {
             stops++;
+            if (failStopWith != null) {
+                throw new StopFailedException(failStopWith);
+            }
             exited.complete(ExitStatus.ofCode(143));
+        }
+
+        @Override
+        public Duration age() {
+            return age;
+        }
+
+        @Override
+        public String drift() {
+            return drift;
+        }
+
+        @Override
+        public String toString() {
+            return "pid " + pid;
         }
 
         @Override

@@ -27,8 +27,13 @@ final class Harness {
 
     /** With {@code blocking} for launches and stops, e.g. a queue the test runs when it chooses. */
     Harness(ComponentConfig config, java.util.concurrent.Executor blocking) {
+        this(config, blocking, InstanceStore.NONE);
+    }
+
+    /** With a store of its own, to see what is remembered under run/. */
+    Harness(ComponentConfig config, java.util.concurrent.Executor blocking, InstanceStore store) {
         supervisor = new ComponentSupervisor(config, runtime, prober, scheduler, blocking, log,
-                InstanceStore.NONE, new Backoff(config.restart().backoff(), () -> 0.5));
+                store, new Backoff(config.restart().backoff(), () -> 0.5));
         supervisor.addListener(events::add);
     }
 
