@@ -132,4 +132,46 @@ class RestartRulesTest {
         assertEquals(-1, h.status().nextRestartInMillis());
         assertEquals(State.RUNNING, h.state());
     }
+
+    /** SPEC §4: minUptime counts from Running; 12 s spent Starting do not make a 2 s run a success. */
+    @Test
+    void minUptimeCountsFromRunningNotFromLaunch() {
+        Harness h = new Harness(Harness.component(Harness.probe(Duration.ofSeconds(1), 30), null, null));
+        boolean[] slowStart = new boolean[13];
+        slowStart[12] = true; // twelve failures, then a pass: Running 12 s after the launch
+        h.prober.then(ai.stigmer.probe.ProbeKind.STARTUP, slowStart).then(ai.stigmer.probe.ProbeKind.STARTUP, slowStart);
+        h.start();
+        for (int cycle = 1; cycle <= 2; cycle++) {
+            h.scheduler.advanceUntil(() -> h.state() == State.RUNNING, Duration.ofMinutes(1));
+            h.advance(Duration.ofSeconds(2)); // 14 s after its launch, but only 2 s Running
+            h.runtime.last().exit(1);
+            h.scheduler.runDue();
+            assertEquals(cycle, h.status().consecutiveFailures(), "cycle " + cycle);
+            assertEquals(1000L << (cycle - 1), h.status().nextRestartInMillis());
+        }
+        // The third instance starts at once and runs 10 s: n goes back to 0, the next wait is 1 s.
+        h.scheduler.advanceUntil(() -> h.state() == State.RUNNING, Duration.ofMinutes(1));
+        h.advance(Duration.ofSeconds(10));
+        assertEquals(0, h.status().consecutiveFailures());
+        h.runtime.last().exit(1);
+        h.scheduler.runDue();
+        assertEquals(1000, h.status().nextRestartInMillis());
+    }
+
+    /** SPEC §4: a component that never passes its startup probe climbs the backoff like a crash loop. */
+    @Test
+    void aComponentThatNeverPassesItsStartupProbeClimbsTheBackoff() {
+        Harness h = new Harness(Harness.component(Harness.probe(Duration.ofSeconds(1), 30), null, null));
+        h.prober.always(ai.stigmer.probe.ProbeKind.STARTUP, false);
+        h.start();
+        List<Long> waits = new ArrayList<>();
+        for (int failure = 1; failure <= 5; failure++) {
+            int launches = h.runtime.launched.size();
+            h.scheduler.advanceUntil(() -> h.state() == State.RESTARTING, Duration.ofMinutes(2));
+            assertEquals(failure, h.status().consecutiveFailures(), "30 s Starting is no uptime");
+            waits.add(h.status().nextRestartInMillis());
+            h.scheduler.advanceUntil(() -> h.runtime.launched.size() > launches, Duration.ofMinutes(2));
+        }
+        assertEquals(List.of(1000L, 2000L, 4000L, 8000L, 16000L), waits);
+    }
 }
