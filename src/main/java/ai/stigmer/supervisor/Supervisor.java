@@ -98,6 +98,11 @@ public final class Supervisor implements Supervision {
             if (!pending.contains(c.name())) {
                 continue;
             }
+            if (c.stoppedByOperator()) {
+                // Stopped by the operator while it waited for its dependencies: it stays stopped.
+                pending.remove(c.name());
+                continue;
+            }
             List<String> missing = c.config().dependsOn().stream()
                     .filter(dep -> !satisfied(byName.get(dep).status()))
                     .toList();

@@ -105,4 +105,31 @@ class OperatorStopTest {
         assertTrue(daemon.held.launched.isEmpty());
         assertTrue(store.stoppedByOperator("held"));
     }
+
+    @Test
+    void aComponentStoppedWhileWaitingForItsDependenciesIsNotStartedWhenTheyAreReady() {
+        FakeRuntime serverRuntime = new FakeRuntime();
+        FakeRuntime workerRuntime = new FakeRuntime();
+        ScriptedProber serverProber = new ScriptedProber().always(ai.stigmer.probe.ProbeKind.READINESS, false);
+        ComponentConfig serverConfig = new ComponentConfig("server", List.of(), RestartSpec.DEFAULT,
+                Duration.ofSeconds(10), null, null, Harness.probe(Duration.ofSeconds(1), 1),
+                new ProcessSpec(List.of("/bin/true"), Map.of(), null), null);
+        ComponentSupervisor server = new ComponentSupervisor(serverConfig, serverRuntime, serverProber, scheduler,
+                Runnable::run, new RecordingLog(), store, new Backoff(serverConfig.restart().backoff(), () -> 0.5));
+        ComponentConfig workerConfig = new ComponentConfig("worker", List.of("server"), RestartSpec.DEFAULT,
+                Duration.ofSeconds(10), null, null, null, new ProcessSpec(List.of("/bin/true"), Map.of(), null), null);
+        ComponentSupervisor worker = new ComponentSupervisor(workerConfig, workerRuntime, new ScriptedProber(),
+                scheduler, Runnable::run, new RecordingLog(), store, new Backoff(workerConfig.restart().backoff(), () -> 0.5));
+        new Supervisor(List.of(server, worker), scheduler).start(c -> Optional.empty());
+        scheduler.runDue();
+        assertEquals("waiting for server", worker.status().lastError());
+        worker.stop();
+        scheduler.runDue();
+
+        serverProber.always(ai.stigmer.probe.ProbeKind.READINESS, true);
+        scheduler.advance(Duration.ofSeconds(5));
+        assertTrue(server.status().ready());
+        assertEquals(State.STOPPED, worker.status().state());
+        assertTrue(workerRuntime.launched.isEmpty());
+    }
 }
