@@ -165,4 +165,18 @@ class TransitionsTest {
         assertEquals(State.RUNNING, h.state());
         assertTrue(h.supervisor.pendingTimers() <= 3, "pending timers: " + h.supervisor.pendingTimers());
     }
+
+    @Test
+    void stoppedToFailedWhenTheStopFails() {
+        Harness h = new Harness(Harness.component(null, null, null));
+        h.runtime.onLaunch = i -> i.failStopWith = "engine error";
+        h.start();
+        h.supervisor.stop();
+        h.scheduler.runDue();
+        List<State> moves = h.events.stream().filter(e -> e.type() == ComponentEvent.Type.STATE_CHANGED)
+                .map(ComponentEvent::to).toList();
+        assertEquals(List.of(State.STARTING, State.RUNNING, State.STOPPED, State.FAILED), moves);
+        assertTrue(Transitions.legal(State.STOPPED, State.FAILED));
+        assertFalse(Transitions.legal(State.STOPPED, State.RESTARTING));
+    }
 }
