@@ -35,7 +35,11 @@ import java.util.Map;
  * again, and only when that stop succeeds do they go on.
  *
  * <p><b>Generations.</b> Each launch or adoption gets a new generation; reports about any other
- * generation than the one they concern now are stale and change nothing.
+ * generation than the one they concern now are stale and change nothing. Instances are held only as
+ * handles to pass back in effects; the machine reads their pid and container id, nothing more.
+ *
+ * <p><b>Minimum uptime</b> counts from reaching Running (SPEC §4), for an adopted instance from its
+ * real start; time spent Starting does not count.
  */
 final class ComponentStateMachine {
     private static final int NONE = -1;
