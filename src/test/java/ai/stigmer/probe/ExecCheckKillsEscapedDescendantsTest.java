@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 9: descendants of an exec check that leave its session ({@code setsid}), are orphaned by a
- * double fork, do both (a daemon), or empty their environment, are killed at the timeout, and the
+ * double fork, do both (a daemon), or empty their environment (while their parent lives), are killed at the timeout, and the
  * result says {@code timeout}. Each escapee touches a file once it runs, so the test knows it did
  * escape before the kill rather than never starting.
  */
@@ -49,6 +49,11 @@ class ExecCheckKillsEscapedDescendantsTest {
     @Test
     void aChildThatEmptiesItsEnvironmentIsKilledWithTheSession() {
         assertKilledAtTheTimeout("env -i sh -c 'touch %s; exec %s' & %s");
+    }
+
+    @Test
+    void aChildThatLeavesTheSessionAndEmptiesItsEnvironmentIsKilledThroughItsParent() {
+        assertKilledAtTheTimeout("setsid env -i sh -c 'touch %s; exec %s' & %s");
     }
 
     /** {@code shape} holds the escapee's file, the escapee's sleep and the hanging command's sleep. */
