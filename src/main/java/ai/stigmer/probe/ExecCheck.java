@@ -24,6 +24,7 @@ public final class ExecCheck implements Check {
 
     public ExecCheck(List<String> command) {
         this.command = List.copyOf(command);
+        VerifiedKill.load();
     }
 
     @Override

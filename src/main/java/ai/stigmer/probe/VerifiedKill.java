@@ -34,6 +34,11 @@ final class VerifiedKill {
 
     private VerifiedKill() {}
 
+    /** Loads libc now, so that the first kill does not spend a check's time on it. */
+    static void load() {
+        // the static initializer has run by the time this is called
+    }
+
     /**
      * Sends SIGKILL to {@code pid} if it is still the process that started at {@code startTicks}.
      * Returns true if the signal was sent, false if that process is gone or the pid is another's.

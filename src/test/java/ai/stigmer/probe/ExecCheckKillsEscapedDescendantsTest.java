@@ -56,6 +56,12 @@ class ExecCheckKillsEscapedDescendantsTest {
         assertKilledAtTheTimeout("setsid env -i sh -c 'touch %s; exec %s' & %s");
     }
 
+    /** An orphan that keeps forking while it is being killed: scans repeat until none is left. */
+    @Test
+    void anOrphanThatKeepsForkingIsKilledWithEverythingItForked() {
+        assertKilledAtTheTimeout("(while :; do touch %s; %s & sleep 0.01; done &); %s");
+    }
+
     /** {@code shape} holds the escapee's file, the escapee's sleep and the hanging command's sleep. */
     private void assertKilledAtTheTimeout(String shape) {
         Path escaped = dir.resolve("escaped");
