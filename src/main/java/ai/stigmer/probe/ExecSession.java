@@ -110,22 +110,35 @@ final class ExecSession {
 
     /**
      * Kills every member with SIGKILL, scanning again (a fork may have been in flight) until a scan
-     * finds none or {@code bound} has passed. Returns the members still seen at the end (empty when
-     * all are gone). An interrupt does not cut this short: leftovers are what it exists to prevent;
-     * the interrupt is kept for the caller.
+     * finds none and every process signalled so far has died, or {@code bound} has passed. Returns
+     * what still lives at the end (empty when all are gone). A signalled process is waited for by
+     * its pid and start time: once its parent has died it may no longer look like a member, yet run
+     * until the kernel gets to its SIGKILL. An interrupt does not cut this short: leftovers are
+     * what it exists to prevent; the interrupt is kept for the caller.
      */
     List<ProcessTable.Entry> killAll(Duration bound) {
         boolean interrupted = Thread.interrupted();
         try {
             long deadline = System.nanoTime() + bound.toNanos();
             long pause = FIRST_PAUSE_NANOS;
+            Map<Long, ProcessTable.Entry> signalled = new HashMap<>();
             while (true) {
-                List<ProcessTable.Entry> left = members();
-                if (left.isEmpty() || System.nanoTime() - deadline > 0) {
-                    return left;
+                Map<Long, ProcessTable.Entry> left = new HashMap<>();
+                for (ProcessTable.Entry e : signalled.values()) {
+                    ProcessTable.read(e.pid())
+                            .filter(now -> !now.gone() && now.startTicks() == e.startTicks())
+                            .ifPresent(now -> left.put(now.pid(), now));
                 }
-                for (ProcessTable.Entry e : left) {
-                    VerifiedKill.kill(e.pid(), e.startTicks());
+                for (ProcessTable.Entry e : members()) {
+                    left.put(e.pid(), e);
+                }
+                if (left.isEmpty() || System.nanoTime() - deadline > 0) {
+                    return new ArrayList<>(left.values());
+                }
+                for (ProcessTable.Entry e : left.values()) {
+                    if (VerifiedKill.kill(e.pid(), e.startTicks())) {
+                        signalled.put(e.pid(), e);
+                    }
                 }
                 LockSupport.parkNanos(pause);
                 pause = Math.min(pause * 2, LONGEST_PAUSE_NANOS);
