@@ -76,4 +76,13 @@ class ExecCheckLeavesNoOrphansTest {
             assertEquals(List.of(), tagged.live());
         }
     }
+
+    @Test
+    void aCheckThatFailsHasTheChildItLeftBehindKilled() {
+        List<String> command = List.of("sh", "-c", "(" + tagged.sleep(1004) + " &); exit 3");
+        try (Prober prober = proberFor(new ExecCheck(command), Duration.ofSeconds(10))) {
+            assertEquals("exit code 3", prober.runNow(ProbeKind.LIVENESS, NO_INSTANCE, Duration.ZERO).reason());
+            assertEquals(List.of(), tagged.live());
+        }
+    }
 }
