@@ -54,7 +54,7 @@ public final class JmxControlPlane implements AutoCloseable {
      */
     static final String SESSION_FILTER = "maxdepth=32;maxrefs=100000;maxarray=1000000;java.lang.*;java.util.*;"
             + "java.math.*;java.rmi.MarshalledObject;javax.management.*;javax.management.openmbean.*;"
-            + "javax.management.remote.*;javax.security.auth.Subject;javax.security.auth.Subject$SecureSet;!*";
+            + "javax.management.relation.*;javax.management.remote.*;javax.security.auth.Subject;javax.security.auth.Subject$SecureSet;!*";
     private static final Logger LOG = LoggerFactory.getLogger(JmxControlPlane.class);
 
     private final MBeanServer server;
