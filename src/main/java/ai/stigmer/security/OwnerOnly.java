@@ -29,7 +29,7 @@ public final class OwnerOnly {
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
         if (mode.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
             throw new UnsafePermissionsException(file + " is open to group or others (mode " + octal(mode)
-                    + "): whoever reads it controls the daemon. Run: chmod 600 " + file);
+                    + "): the daemon's JMX credentials must be its user's alone. Run: chmod 600 " + file);
         }
     }
 
