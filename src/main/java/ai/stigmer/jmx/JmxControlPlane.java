@@ -54,7 +54,8 @@ public final class JmxControlPlane implements AutoCloseable {
      */
     static final String SESSION_FILTER = "maxdepth=32;maxrefs=100000;maxarray=1000000;java.lang.*;java.util.*;"
             + "java.math.*;java.rmi.MarshalledObject;javax.management.*;javax.management.openmbean.*;"
-            + "javax.management.relation.*;javax.management.remote.*;javax.security.auth.Subject;javax.security.auth.Subject$SecureSet;!*";
+            + "javax.management.relation.*;javax.management.remote.*;"
+            + "javax.security.auth.Subject;javax.security.auth.Subject$SecureSet;!*";
     private static final Logger LOG = LoggerFactory.getLogger(JmxControlPlane.class);
 
     private final MBeanServer server;
@@ -146,8 +147,9 @@ public final class JmxControlPlane implements AutoCloseable {
                 jmxDir.resolve(JmxCredentials.PASSWORD_FILE), jmxDir.resolve(JmxCredentials.ACCESS_FILE)));
         env.put(RMIConnectorServer.CREDENTIALS_FILTER_PATTERN, LOGIN_FILTER);
         env.put(RMIConnectorServer.SERIAL_FILTER_PATTERN, SESSION_FILTER);
-        RMIJRMPServerImpl rmiServer = new LoginOnlyServerImpl(port, sockets, env);
-        connector = new RMIConnectorServer(new JMXServiceURL("service:jmx:rmi://" + literal + ":" + port), env, rmiServer, server);
+        RMIJRMPServerImpl rmiServer = new QuietServerImpl(port, sockets, env);
+        connector = new RMIConnectorServer(
+                new JMXServiceURL("service:jmx:rmi://" + literal + ":" + port), env, rmiServer, server);
         connector.setMBeanServerForwarder(new RoleScopedMBeanServer());
         connector.start();
         // Served only once the connector is up; the registry never takes a binding over the wire.
@@ -160,8 +162,8 @@ public final class JmxControlPlane implements AutoCloseable {
      * The connector's remote object, whose one unauthenticated call besides the login,
      * {@code getVersion()}, would tell anyone on the machine the exact Java build.
      */
-    private static final class LoginOnlyServerImpl extends RMIJRMPServerImpl {
-        LoginOnlyServerImpl(int port, LoopbackServerSocketFactory sockets, Map<String, ?> env) throws IOException {
+    private static final class QuietServerImpl extends RMIJRMPServerImpl {
+        QuietServerImpl(int port, LoopbackServerSocketFactory sockets, Map<String, ?> env) throws IOException {
             super(port, null, sockets, env);
         }
 
