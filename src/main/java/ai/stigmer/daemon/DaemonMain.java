@@ -5,6 +5,8 @@ import ai.stigmer.config.ConfigException;
 import ai.stigmer.config.ConfigLoader;
 import ai.stigmer.config.StigmerConfig;
 import ai.stigmer.jmx.JmxControlPlane;
+import ai.stigmer.jmx.JmxCredentials;
+import ai.stigmer.security.UnsafePermissionsException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
@@ -25,12 +27,16 @@ public final class DaemonMain {
     /**
      * Runs until SIGTERM, SIGINT or the JMX {@code shutdown()} operation, then stops every component
      * (dependents first). Returns the exit code: 0 after a clean shutdown, 2 for an invalid config,
-     * 1 if the daemon could not start (already running, JMX port taken); {@code err} says why.
+     * 1 if the daemon could not start (already running, JMX port taken, a credentials file or a folder
+     * of the home open to other users); {@code err} says why.
      */
     public static int runForeground(Path explicitConfig, PrintStream err) {
         StigmerHome home;
         try {
             home = StigmerHome.fromEnvironment().ensure();
+        } catch (UnsafePermissionsException e) {
+            err.println("stigmer: refusing to start: " + e.getMessage());
+            return 1;
         } catch (IOException e) {
             err.println("stigmer: cannot create the home directory: " + e.getMessage());
             return 1;
@@ -63,6 +69,12 @@ public final class DaemonMain {
     }
 
     private static int runLocked(StigmerConfig config, StigmerHome home, PrintStream err) throws IOException {
+        try {
+            JmxCredentials.ensure(home.jmx()); // generated here, under the lock, and checked before anything starts
+        } catch (UnsafePermissionsException e) {
+            err.println("stigmer: refusing to start: " + e.getMessage());
+            return 1;
+        }
         Logger log = LoggerFactory.getLogger(DaemonMain.class);
         Path pidFile = home.run().resolve("daemon.pid");
         Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);

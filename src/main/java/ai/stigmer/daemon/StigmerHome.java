@@ -1,5 +1,6 @@
 package ai.stigmer.daemon;
 
+import ai.stigmer.security.OwnerOnly;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,13 +59,18 @@ public record StigmerHome(Path root) {
         return vars;
     }
 
-    /** Creates the home (0700) and its folders if they are missing. */
+    /**
+     * Creates the home (0700) and its folders if they are missing, then checks that each is owned by
+     * the user running the daemon and not writable by group or others (SPEC §6); an
+     * {@link ai.stigmer.security.UnsafePermissionsException} names the folder and the fix.
+     */
     public StigmerHome ensure() throws IOException {
         for (Path dir : new Path[] {root, logs(), run(), jmx()}) {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir);
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             }
+            OwnerOnly.checkPrivateDirectory(dir);
         }
         return this;
     }

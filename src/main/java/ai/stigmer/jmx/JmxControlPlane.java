@@ -10,8 +10,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.rmi.NoSuchObjectException;
-import java.rmi.registry.LocateRegistry;
-import java.rmi.registry.Registry;
 import java.rmi.server.ExportException;
 import java.rmi.server.UnicastRemoteObject;
 import java.time.Duration;
@@ -25,9 +23,9 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnectorServer;
-import javax.management.remote.JMXConnectorServerFactory;
 import javax.management.remote.JMXServiceURL;
 import javax.management.remote.rmi.RMIConnectorServer;
+import javax.management.remote.rmi.RMIJRMPServerImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +33,29 @@ import org.slf4j.LoggerFactory;
  * The MXBeans of SPEC §6 and the password-protected RMI connector that serves them: registry and
  * connector on the one configured port, bound to the loopback address only, at
  * {@code service:jmx:rmi:///jndi/rmi://<host>:<port>/jmxrmi}. Roles and passwords come from the
- * files {@link JmxCredentials} generates.
+ * files {@link JmxCredentials} generates. The registry is read-only ({@link ReadOnlyRegistry}), a
+ * login may send a user name and password and nothing else ({@link #LOGIN_FILTER}), and every call
+ * is judged by the login's role ({@link RoleScopedMBeanServer}).
  */
 public final class JmxControlPlane implements AutoCloseable {
     /** How long a JMX operation waits for the watchdog to carry out restart, stop or start. */
     static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(60);
+    /** What the JVM needs for {@link ReadOnlyRegistry} (bin/stigmer and the build pass it). */
+    public static final String REGISTRY_EXPORTS = "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED";
+    /**
+     * What a login may send before it is authenticated: a {@code String[]} of user and password
+     * (or a string), nothing else, nothing deep or big (SPEC §6: no other type is ever read).
+     */
+    static final String LOGIN_FILTER = "maxdepth=2;maxrefs=8;maxarray=2;maxbytes=65536;java.lang.String;!*";
+    /**
+     * What an authenticated session may send: the JMX classes, strings, numbers, collections and
+     * arrays of them that JConsole, VisualVM and the command line pass (names, queries, filters,
+     * attribute values, open data); no class of any library on the daemon's class path.
+     */
+    static final String SESSION_FILTER = "maxdepth=32;maxrefs=100000;maxarray=1000000;java.lang.*;java.util.*;"
+            + "java.math.*;java.rmi.MarshalledObject;javax.management.*;javax.management.openmbean.*;"
+            + "javax.management.relation.*;javax.management.remote.*;"
+            + "javax.security.auth.Subject;javax.security.auth.Subject$SecureSet;!*";
     private static final Logger LOG = LoggerFactory.getLogger(JmxControlPlane.class);
 
     private final MBeanServer server;
@@ -47,7 +63,7 @@ public final class JmxControlPlane implements AutoCloseable {
     private final List<ComponentNotifier> notifiers = new ArrayList<>();
     private final ExecutorService dispatch = Executors.newSingleThreadExecutor(Threads.daemon("stigmer-jmx-events"));
     private final ExecutorService lanes = Executors.newCachedThreadPool(Threads.daemon("stigmer-jmx-notify"));
-    private Registry registry;
+    private ReadOnlyRegistry registry;
     private JMXConnectorServer connector;
     private JMXServiceURL address;
 
@@ -118,22 +134,43 @@ public final class JmxControlPlane implements AutoCloseable {
         System.setProperty("java.rmi.server.hostname", host.getHostAddress());
         LoopbackServerSocketFactory sockets = new LoopbackServerSocketFactory(host);
         try {
-            registry = LocateRegistry.createRegistry(port, null, sockets);
+            registry = new ReadOnlyRegistry(port, sockets);
         } catch (ExportException e) {
             throw new IOException("JMX port " + literal + ":" + port + " is not available (already in use?): "
                     + e.getCause().getMessage(), e);
+        } catch (IllegalAccessError e) {
+            throw new IOException("the JVM was started without " + REGISTRY_EXPORTS
+                    + ", which the read-only JMX registry needs (bin/stigmer sets it)", e);
         }
         Map<String, Object> env = new HashMap<>();
-        env.put(RMIConnectorServer.RMI_SERVER_SOCKET_FACTORY_ATTRIBUTE, sockets);
-        env.put(JMXConnectorServer.AUTHENTICATOR, new PasswordAuthenticator(jmxDir.resolve(JmxCredentials.PASSWORD_FILE)));
-        // The JDK's file access controller: "monitor readonly", "control readwrite".
-        env.put("jmx.remote.x.access.file", jmxDir.resolve(JmxCredentials.ACCESS_FILE).toString());
-        JMXServiceURL url = new JMXServiceURL(
-                "service:jmx:rmi://" + literal + ":" + port + "/jndi/rmi://" + literal + ":" + port + "/jmxrmi");
-        connector = JMXConnectorServerFactory.newJMXConnectorServer(url, env, server);
+        env.put(JMXConnectorServer.AUTHENTICATOR, new PasswordAuthenticator(
+                jmxDir.resolve(JmxCredentials.PASSWORD_FILE), jmxDir.resolve(JmxCredentials.ACCESS_FILE)));
+        env.put(RMIConnectorServer.CREDENTIALS_FILTER_PATTERN, LOGIN_FILTER);
+        env.put(RMIConnectorServer.SERIAL_FILTER_PATTERN, SESSION_FILTER);
+        RMIJRMPServerImpl rmiServer = new QuietServerImpl(port, sockets, env);
+        connector = new RMIConnectorServer(
+                new JMXServiceURL("service:jmx:rmi://" + literal + ":" + port), env, rmiServer, server);
+        connector.setMBeanServerForwarder(new RoleScopedMBeanServer());
         connector.start();
-        address = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + literal + ":" + port + "/jmxrmi");
+        // Served only once the connector is up; the registry never takes a binding over the wire.
+        registry.serve(rmiServer.toStub());
+        address = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + literal + ":" + port + "/" + ReadOnlyRegistry.NAME);
         LOG.info("JMX connector listening on {} (credentials in {})", address, jmxDir);
+    }
+
+    /**
+     * The connector's remote object, whose one unauthenticated call besides the login,
+     * {@code getVersion()}, would tell anyone on the machine the exact Java build.
+     */
+    private static final class QuietServerImpl extends RMIJRMPServerImpl {
+        QuietServerImpl(int port, LoopbackServerSocketFactory sockets, Map<String, ?> env) throws IOException {
+            super(port, null, sockets, env);
+        }
+
+        @Override
+        public String getVersion() {
+            return "1.0"; // the protocol version the JMX Remote API asks for, and nothing of the runtime
+        }
     }
 
     /** Stops the connector, unregisters the MXBeans and stops delivering notifications. */

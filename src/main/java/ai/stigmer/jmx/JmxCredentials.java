@@ -1,5 +1,7 @@
 package ai.stigmer.jmx;
 
+import ai.stigmer.security.OwnerOnly;
+import ai.stigmer.security.UnsafePermissionsException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,12 +18,13 @@ import java.util.Set;
 /**
  * The JMX credential files of SPEC §1 in {@code $STIGMER_HOME/jmx}: {@code jmxremote.password}
  * (a random password for each role) and {@code jmxremote.access} (what each role may do), in the
- * JDK's formats. Generated 0600 on first start; files that exist are kept as they are.
+ * JDK's formats. Generated 0600 on first start; files that exist are kept as they are, but only if
+ * they are the daemon user's alone (SPEC §6): otherwise the daemon refuses to start.
  */
 public final class JmxCredentials {
     /** The read-only role: attributes and notifications. */
     public static final String MONITOR = "monitor";
-    /** The read-write role: also operations (restart, stop, start, shutdown). */
+    /** The read-write role: also the operations of the ai.stigmer beans (restart, stop, start, shutdown). */
     public static final String CONTROL = "control";
     public static final String PASSWORD_FILE = "jmxremote.password";
     public static final String ACCESS_FILE = "jmxremote.access";
@@ -30,7 +33,11 @@ public final class JmxCredentials {
 
     private JmxCredentials() {}
 
-    /** Creates {@code dir} (0700) and whichever of the two files is missing. */
+    /**
+     * Creates {@code dir} (0700) and whichever of the two files is missing, then checks that the
+     * folder and both files are the daemon user's alone; an {@link UnsafePermissionsException} names
+     * the file and the command that fixes it.
+     */
     public static void ensure(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
@@ -46,10 +53,30 @@ public final class JmxCredentials {
         Path access = dir.resolve(ACCESS_FILE);
         if (!Files.exists(access)) {
             writeOwnerOnly(access, "# stigmer JMX access: monitor reads attributes and notifications,\n"
-                    + "# control may also call operations (restart, stop, start, shutdown).\n"
+                    + "# control may also call the operations of the ai.stigmer beans (restart, stop, start, shutdown).\n"
+                    + "# No role calls the JVM's own operations (heap dump, diagnostic commands, gc): see jmx/README.md.\n"
                     + MONITOR + " readonly\n"
                     + CONTROL + " readwrite\n");
         }
+        OwnerOnly.checkPrivateDirectory(dir);
+        OwnerOnly.checkSecretFile(passwords);
+        OwnerOnly.checkSecretFile(access);
+    }
+
+    /** The {@code role → level} lines of an access file ({@code readonly}, {@code readwrite}); {@code #} starts a comment. */
+    public static Map<String, String> readAccess(Path file) throws IOException {
+        Map<String, String> levels = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            String[] fields = trimmed.split("\\s+");
+            if (fields.length >= 2) {
+                levels.put(fields[0], fields[1]);
+            }
+        }
+        return levels;
     }
 
     /** The {@code role → password} lines of a password file; {@code #} starts a comment. */

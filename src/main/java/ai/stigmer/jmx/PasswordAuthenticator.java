@@ -10,15 +10,19 @@ import javax.management.remote.JMXPrincipal;
 import javax.security.auth.Subject;
 
 /**
- * Checks a JMX client's {@code {user, password}} against {@code jmxremote.password}, read on every
- * connection so an edited file applies at once. The subject's principal is the role name, which
- * the access file then maps to readonly or readwrite.
+ * Checks a JMX client's {@code {user, password}} against {@code jmxremote.password} and looks its
+ * access level up in {@code jmxremote.access}, both read on every login so an edited file applies
+ * at the next connection. The subject carries the user as a {@link JMXPrincipal} and the level as an
+ * {@link AccessPrincipal}, which {@link RoleScopedMBeanServer} judges every call by. A user with a
+ * password but no (known) access line is refused at login rather than let in with nothing to do.
  */
 final class PasswordAuthenticator implements JMXAuthenticator {
     private final Path passwordFile;
+    private final Path accessFile;
 
-    PasswordAuthenticator(Path passwordFile) {
+    PasswordAuthenticator(Path passwordFile, Path accessFile) {
         this.passwordFile = passwordFile;
+        this.accessFile = accessFile;
     }
 
     @Override
@@ -27,15 +31,19 @@ final class PasswordAuthenticator implements JMXAuthenticator {
             throw new SecurityException("Authentication required: a user name and a password");
         }
         String expected;
+        String level;
         try {
             expected = JmxCredentials.readPasswords(passwordFile).get(pair[0]);
+            level = JmxCredentials.readAccess(accessFile).get(pair[0]);
         } catch (IOException e) {
-            throw new SecurityException("Cannot read the JMX password file");
+            throw new SecurityException("Cannot read the JMX credential files");
         }
         if (expected == null || !MessageDigest.isEqual(
                 expected.getBytes(StandardCharsets.UTF_8), pair[1].getBytes(StandardCharsets.UTF_8))) {
             throw new SecurityException("Invalid user name or password");
         }
-        return new Subject(true, Set.of(new JMXPrincipal(pair[0])), Set.of(), Set.of());
+        Access access = Access.fromWord(level == null ? "" : level).orElseThrow(() -> new SecurityException(
+                "User " + pair[0] + " has no readonly or readwrite line in " + JmxCredentials.ACCESS_FILE));
+        return new Subject(true, Set.of(new JMXPrincipal(pair[0]), new AccessPrincipal(access)), Set.of(), Set.of());
     }
 }

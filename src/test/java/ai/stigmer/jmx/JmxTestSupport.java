@@ -25,8 +25,12 @@ public final class JmxTestSupport {
 
     /** A remote client logged in as {@code role} with the password from {@code jmxDir}. */
     public static JMXConnector connect(int port, Path jmxDir, String role) throws IOException {
-        String password = JmxCredentials.readPasswords(jmxDir.resolve(JmxCredentials.PASSWORD_FILE)).get(role);
-        return connect(port, role, password);
+        return connect(port, role, password(jmxDir, role));
+    }
+
+    /** The password of {@code role} in {@code jmxDir}. */
+    public static String password(Path jmxDir, String role) throws IOException {
+        return JmxCredentials.readPasswords(jmxDir.resolve(JmxCredentials.PASSWORD_FILE)).get(role);
     }
 
     public static JMXConnector connect(int port, String user, String password) throws IOException {
