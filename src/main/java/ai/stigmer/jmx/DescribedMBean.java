@@ -45,7 +45,7 @@ final class DescribedMBean extends StandardMBean {
 
     static String attribute(Class<?> type, MBeanAttributeInfo info) {
         for (String prefix : new String[] {"get", "is"}) {
-            String text = method(type, prefix + info.getName(), info.getDescription());
+            String text = method(type, prefix + info.getName(), null);
             if (text != null) {
                 return text;
             }

@@ -211,6 +211,9 @@ class JmxControlPlaneTest {
             MBeanAttributeInfo state = Arrays.stream(info.getAttributes())
                     .filter(a -> a.getName().equals("State")).findFirst().orElseThrow();
             assertTrue(state.getDescription().startsWith("State: Starting"), state.getDescription());
+            MBeanAttributeInfo ready = Arrays.stream(info.getAttributes())
+                    .filter(a -> a.getName().equals("Ready")).findFirst().orElseThrow();
+            assertTrue(ready.getDescription().startsWith("Whether the readiness probe passes"), ready.getDescription());
             assertTrue(Arrays.stream(info.getOperations()).allMatch(o -> !o.getDescription().equals("Operation exposed for management")));
         }
         MBeanNotificationInfo[] local = mbeans.getMBeanInfo(SERVER).getNotifications();
