@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps {@code run/<component>.instance}: the pid and process start time, or the container id, of
- * each running instance, so that a daemon started after a crash finds its instances again. A record
- * is only a hint: the runtime adopts an instance only if the start time or label still proves it.
+ * each running instance, with the marker it carries and the digests of its command and env, so that
+ * a daemon started after a crash finds its instances again. A record is only a hint: the runtime
+ * adopts an instance only if the process itself (start time and marker) or the container's labels
+ * still prove it.
  */
 final class FileInstanceStore implements InstanceStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileInstanceStore.class);
@@ -37,6 +39,9 @@ final class FileInstanceStore implements InstanceStore {
         p.setProperty("pid", Long.toString(record.pid()));
         p.setProperty("startTicks", Long.toString(record.startTicks()));
         p.setProperty("containerId", record.containerId());
+        p.setProperty("marker", record.marker());
+        p.setProperty("commandDigest", record.commandDigest());
+        p.setProperty("envDigest", record.envDigest());
         Path tmp = dir.resolve(component + ".instance.tmp");
         try (Writer w = Files.newBufferedWriter(tmp)) {
             p.store(w, "instance of " + component);
@@ -49,6 +54,19 @@ final class FileInstanceStore implements InstanceStore {
         } catch (IOException e) {
             LOG.warn("Could not record the instance of {}: {}", component, e.getMessage());
         }
+    }
+
+    /** The components that have a record under {@code run/}, whether or not they are configured. */
+    java.util.Set<String> recordedComponents() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".instance") && n.length() > ".instance".length())
+                    .forEach(n -> names.add(n.substring(0, n.length() - ".instance".length())));
+        } catch (IOException e) {
+            LOG.warn("Could not list the instance records in {}: {}", dir, e.getMessage());
+        }
+        return names;
     }
 
     @Override
@@ -70,7 +88,8 @@ final class FileInstanceStore implements InstanceStore {
         try (Reader r = Files.newBufferedReader(f)) {
             p.load(r);
             return Optional.of(new InstanceRecord(Long.parseLong(p.getProperty("pid", "-1")),
-                    Long.parseLong(p.getProperty("startTicks", "-1")), p.getProperty("containerId", "")));
+                    Long.parseLong(p.getProperty("startTicks", "-1")), p.getProperty("containerId", ""),
+                    p.getProperty("marker", ""), p.getProperty("commandDigest", ""), p.getProperty("envDigest", "")));
         } catch (IOException | RuntimeException e) {
             LOG.warn("Ignoring unreadable {}: {}", f, e.getMessage());
             return Optional.empty();
