@@ -51,7 +51,7 @@ public final class Daemon implements AutoCloseable {
         List<ComponentSupervisor> components = new ArrayList<>();
         for (ComponentConfig c : config.components()) {
             ComponentRuntime runtime = c.docker() != null
-                    ? new DockerRuntime(c.name(), c.docker())
+                    ? new DockerRuntime(c.name(), home.id(), c.docker())
                     : new ProcessRuntime(c.name(), home.id(), c.process(), home.componentLog(c.name()));
             runtimes.put(c.name(), runtime);
             Prober prober = prober(c, runtime);
