@@ -10,6 +10,7 @@ import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.InstanceMarker;
 import ai.stigmer.runtime.Signals;
 import ai.stigmer.testing.Await;
+import ai.stigmer.testing.OrphanProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ class AdoptedExitSeenAtOnceTest {
 
     private static long millisToExit(OrphanProcess p, CompletableFuture<ExitStatus> exited) throws Exception {
         long killed = System.nanoTime();
-        p.kill(Signals.SIGKILL);
+        p.kill();
         exited.get(20, TimeUnit.SECONDS);
         return (System.nanoTime() - killed) / 1_000_000;
     }
@@ -117,7 +118,7 @@ class AdoptedExitSeenAtOnceTest {
     @Test
     void aProcessAlreadyGoneEndsAtOnce() throws Exception {
         OrphanProcess p = orphan(InstanceMarker.value(HOME, "x", "2"));
-        p.kill(Signals.SIGKILL);
+        p.kill();
         Await.until("gone", Duration.ofSeconds(20), () -> !p.alive());
 
         assertTrue(ExitWatcher.shared().watch(p.pid, p.startTicks).isDone());

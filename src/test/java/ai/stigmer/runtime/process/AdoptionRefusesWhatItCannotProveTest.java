@@ -9,6 +9,7 @@ import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.InstanceMarker;
 import ai.stigmer.runtime.InstanceRecord;
 import ai.stigmer.testing.Await;
+import ai.stigmer.testing.OrphanProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,9 +1,9 @@
-package ai.stigmer.runtime.process;
+package ai.stigmer.testing;
 
 import ai.stigmer.config.ProcessSpec;
 import ai.stigmer.runtime.InstanceRecord;
 import ai.stigmer.runtime.SpecDigest;
-import ai.stigmer.testing.Await;
+import ai.stigmer.runtime.process.ProcStat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -16,10 +16,10 @@ import java.util.Map;
  * exited, so PID 1 adopted it), with the environment the test chooses, such as an instance marker or
  * none at all. Closing it kills its whole session.
  */
-final class OrphanProcess implements AutoCloseable {
-    final long pid;
-    final long startTicks;
-    final List<String> command;
+public final class OrphanProcess implements AutoCloseable {
+    public final long pid;
+    public final long startTicks;
+    public final List<String> command;
 
     private OrphanProcess(long pid, long startTicks, List<String> command) {
         this.pid = pid;
@@ -28,7 +28,7 @@ final class OrphanProcess implements AutoCloseable {
     }
 
     /** Starts {@code command} in a session of its own, orphaned, with {@code env} added to ours. */
-    static OrphanProcess start(Map<String, String> env, String... command) throws Exception {
+    public static OrphanProcess start(Map<String, String> env, String... command) throws Exception {
         List<String> line = new java.util.ArrayList<>(List.of("/bin/sh", "-c",
                 "setsid \"$@\" </dev/null >/dev/null 2>&1 & echo $!", "sh"));
         line.addAll(List.of(command));
@@ -47,26 +47,33 @@ final class OrphanProcess implements AutoCloseable {
     }
 
     /** What a daemon that launched it with {@code spec} would have recorded, carrying {@code marker}. */
-    InstanceRecord record(String marker, ProcessSpec spec) {
+    public InstanceRecord record(String marker, ProcessSpec spec) {
         return InstanceRecord.ofProcess(pid, startTicks, marker, SpecDigest.ofCommand(spec.command(), spec.workingDir()),
                 SpecDigest.ofEnv(spec.env()));
     }
 
     /** Still running (not a zombie) as the same process. */
-    boolean alive() {
+    public boolean alive() {
         return ProcStat.read(pid).filter(s -> s.startTicks() == startTicks && !s.gone()).isPresent();
     }
 
-    void kill(int signal) {
+    /** SIGKILL, if it still runs as the same process. */
+    public void kill() {
         if (alive()) {
-            LibC.kill(pid, signal);
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
     @Override
     public void close() {
         if (ProcStat.read(pid).filter(s -> s.startTicks() == startTicks).isPresent()) {
-            LibC.kill(-pid, 9);
+            try {
+                new ProcessBuilder("kill", "-9", "--", "-" + pid).start().waitFor();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
