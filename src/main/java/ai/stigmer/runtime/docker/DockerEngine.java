@@ -126,27 +126,25 @@ final class DockerEngine implements AutoCloseable {
     }
 
     /**
-     * Why a container is not ours, in words that name it and its owner; "" if it is ours. A container
-     * of a stigmer without home labels (before they existed) counts as foreign: which install made it
-     * cannot be told, and taking another install's container is the one thing never to do.
+     * Why a container is not ours ("it belongs to another stigmer home, ..."); "" if it is ours. A
+     * container of a stigmer without home labels (before they existed) counts as foreign: which
+     * install made it cannot be told, and taking another install's container is the one thing never
+     * to do.
      */
     static String foreignReason(InspectContainerResponse container, String homeId, String component) {
         Map<String, String> labels = labels(container);
-        String what = "container " + shortId(container.getId()) + " (" + name(container) + ")";
         if (!"true".equals(labels.get(MANAGED_LABEL))) {
-            return what + " lacks the label " + MANAGED_LABEL + "=true";
+            return "it lacks the label " + MANAGED_LABEL + "=true";
         }
         String home = labels.get(HOME_LABEL);
         if (home == null || home.isEmpty()) {
-            return what + " has no " + HOME_LABEL + " label (made by an older stigmer, whose install cannot be told)";
+            return "it has no " + HOME_LABEL + " label (made by an older stigmer, whose install cannot be told)";
         }
         if (!home.equals(homeId)) {
-            return what + " belongs to another stigmer home (" + HOME_LABEL + "=" + home + "; this home is "
-                    + homeId + ")";
+            return "it belongs to another stigmer home, " + HOME_LABEL + "=" + home + " (this home is " + homeId + ")";
         }
         if (!component.equals(labels.get(COMPONENT_LABEL))) {
-            return what + " belongs to component " + labels.get(COMPONENT_LABEL) + " of this home, not to "
-                    + component;
+            return "it belongs to component " + labels.get(COMPONENT_LABEL) + " of this home, not to " + component;
         }
         return "";
     }

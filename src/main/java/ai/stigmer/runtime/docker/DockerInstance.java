@@ -126,7 +126,8 @@ final class DockerInstance implements Instance {
                     return;
                 }
                 if (!DockerEngine.ours(found.get(), homeId, component)) {
-                    log.warn("Not stopping foreign {}", DockerEngine.foreignReason(found.get(), homeId, component));
+                    log.warn("Not stopping container {} ({}): {}", DockerEngine.shortId(id), DockerEngine.name(found.get()),
+                            DockerEngine.foreignReason(found.get(), homeId, component));
                     return;
                 }
                 if (DockerEngine.started(found.get())) {

@@ -115,8 +115,8 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
         String shortId = DockerEngine.shortId(found.getId());
         String foreign = DockerEngine.foreignReason(found, homeId, component);
         if (!foreign.isEmpty()) {
-            throw new LaunchException("the name " + spec.name() + " is held by a foreign container: " + foreign
-                    + "; stigmer leaves it alone: remove or rename it, or configure another name");
+            throw new LaunchException("a foreign container " + shortId + " holds the name " + spec.name() + ": "
+                    + foreign + "; stigmer leaves it alone: remove or rename it, or configure another name");
         }
         String health = DockerEngine.health(found);
         String drift = drift(found);
@@ -247,8 +247,8 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
             }
             String foreign = DockerEngine.foreignReason(found.get(), homeId, component);
             if (!foreign.isEmpty()) {
-                log.warn("Not adopting the recorded instance of {}: foreign {}; record dropped, container left alone",
-                        component, foreign);
+                log.warn("Not adopting container {} ({}) recorded for {}: {}; record dropped, container left alone",
+                        DockerEngine.shortId(record.containerId()), DockerEngine.name(found.get()), component, foreign);
                 return Optional.empty();
             }
             if (!DockerEngine.running(found.get())) {

@@ -48,7 +48,7 @@ public final class ExitWatcher {
                 fd = PidFd.eventfd();
                 int probe = PidFd.open(ProcessHandle.current().pid());
                 PidFd.close(probe);
-            } catch (LastErrorException | UnsatisfiedLinkError | NoClassDefFoundError e) {
+            } catch (LastErrorException | LinkageError e) { // LinkageError: no libc for JNA, or JNA itself missing
                 LOG.info("pidfd_open is not available ({}): exits of adopted processes are polled every {} ms",
                         e.getMessage(), POLL_MILLIS);
                 if (fd >= 0) {

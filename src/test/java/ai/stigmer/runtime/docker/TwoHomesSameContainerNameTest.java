@@ -107,6 +107,7 @@ class TwoHomesSameContainerNameTest {
         LaunchException e = assertThrows(LaunchException.class, () -> home(HOME_A).launch());
 
         assertTrue(e.getMessage().contains("has no ai.stigmer.home label"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("a foreign container " + old.substring(0, 12) + " holds the name " + name), e.getMessage());
         assertTrue(home(HOME_A).adopt(InstanceRecord.ofContainer(old)).isEmpty());
         assertTrue(running(old), "the older stigmer's container is left alone");
     }
