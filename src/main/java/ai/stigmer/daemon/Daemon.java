@@ -48,7 +48,7 @@ public final class Daemon implements AutoCloseable {
         this.watchdog = Executors.newSingleThreadScheduledExecutor(Threads.daemon("stigmer-watchdog"));
         this.blocking = Executors.newCachedThreadPool(Threads.daemon("stigmer-runtime"));
         this.store = new FileInstanceStore(home.run());
-        this.recorded = new RecordedInstances(store, home.id());
+        this.recorded = new RecordedInstances(store, home.id(), home::componentLog);
         Scheduler scheduler = new ExecutorScheduler(watchdog, Clock.systemUTC());
         List<ComponentSupervisor> components = new ArrayList<>();
         for (ComponentConfig c : config.components()) {

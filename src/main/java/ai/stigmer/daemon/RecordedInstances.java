@@ -5,7 +5,9 @@ import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.InstanceRecord;
 import ai.stigmer.runtime.StopFailedException;
 import ai.stigmer.runtime.docker.DockerRuntime;
-import ai.stigmer.runtime.process.AdoptedProcess;
+import ai.stigmer.runtime.process.ProcessRuntime;
+import java.nio.file.Path;
+import java.util.function.Function;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -32,10 +34,13 @@ final class RecordedInstances {
 
     private final FileInstanceStore store;
     private final String homeId;
+    private final Function<String, Path> componentLog;
 
-    RecordedInstances(FileInstanceStore store, String homeId) {
+    /** @param componentLog where a component's log is ({@code StigmerHome.componentLog}) */
+    RecordedInstances(FileInstanceStore store, String homeId, Function<String, Path> componentLog) {
         this.store = store;
         this.homeId = homeId;
+        this.componentLog = componentLog;
     }
 
     /** The recorded instance of a configured component, if its runtime adopts it; else its record is dropped. */
@@ -74,7 +79,8 @@ final class RecordedInstances {
             }
             return;
         }
-        AdoptedProcess.adopt(component, homeId, record, null).ifPresent(instance -> stop(component, instance));
+        ProcessRuntime.ofRemovedComponent(component, homeId, componentLog.apply(component)).adopt(record)
+                .ifPresent(instance -> stop(component, instance));
     }
 
     private static void stop(String component, Instance instance) {

@@ -64,7 +64,7 @@ class RemovedComponentStoppedAtStartTest {
         OrphanProcess kept = orphan(Map.of(InstanceMarker.ENV, InstanceMarker.value(HOME, "kept", "3")));
         store.save("kept", kept.record(InstanceMarker.value(HOME, "kept", "3"), SLEEP));
 
-        new RecordedInstances(store, HOME).stopRemoved(Set.of("kept"));
+        new RecordedInstances(store, HOME, c -> dir.resolve(c + ".log")).stopRemoved(Set.of("kept"));
 
         assertFalse(retired.alive(), "the removed component's instance was stopped");
         assertTrue(stranger.alive(), "an unprovable record signals nothing");
@@ -79,7 +79,7 @@ class RemovedComponentStoppedAtStartTest {
         store.save("x", stranger.record(InstanceMarker.value(HOME, "x", "1"), SLEEP));
         ProcessRuntime runtime = new ProcessRuntime("x", HOME, SLEEP, dir.resolve("x.log"));
 
-        assertTrue(new RecordedInstances(store, HOME).adopt("x", runtime).isEmpty());
+        assertTrue(new RecordedInstances(store, HOME, c -> dir.resolve(c + ".log")).adopt("x", runtime).isEmpty());
 
         assertTrue(store.load("x").isEmpty(), "record dropped");
         assertTrue(stranger.alive());

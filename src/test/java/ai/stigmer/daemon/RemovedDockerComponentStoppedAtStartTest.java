@@ -70,7 +70,7 @@ class RemovedDockerComponentStoppedAtStartTest {
         store.save("retired", retired.record());
         store.save("ghost", othersHome.record());
 
-        new RecordedInstances(store, HOME).stopRemoved(Set.of());
+        new RecordedInstances(store, HOME, c -> dir.resolve(c + ".log")).stopRemoved(Set.of());
 
         assertFalse(retired.isAlive(), "the removed component's container was stopped");
         assertTrue(othersHome.isAlive(), "another home's container is never touched");

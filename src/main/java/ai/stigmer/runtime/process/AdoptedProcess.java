@@ -8,6 +8,7 @@ import ai.stigmer.runtime.SpecDigest;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * seen through the shared {@link ExitWatcher} (it is not our child), its {@link #age()} is its real
  * running time, and {@link #drift()} says whether the config has changed since its launch.
  */
-public final class AdoptedProcess implements Instance {
+final class AdoptedProcess implements Instance {
     private static final Logger LOG = LoggerFactory.getLogger(AdoptedProcess.class);
 
     private final ProcessInstance process;
@@ -36,9 +37,10 @@ public final class AdoptedProcess implements Instance {
      *
      * @param configured the component's current spec, to tell drift; null when the component is no
      *     longer configured (its instance is only to be stopped)
+     * @param instance makes the instance that stops and probes the proven process (the runtime's own)
      */
-    public static Optional<Instance> adopt(String component, String homeId, InstanceRecord record,
-            ProcessSpec configured) {
+    static Optional<Instance> adopt(String component, String homeId, InstanceRecord record, ProcessSpec configured,
+            BiFunction<InstanceRecord, CompletableFuture<ExitStatus>, ProcessInstance> instance) {
         if (record.isContainer()) {
             LOG.warn("Not adopting the record of {}: it names container {}, but {} runs as a process",
                     component, record.containerId(), component);
@@ -51,7 +53,7 @@ public final class AdoptedProcess implements Instance {
             return Optional.empty();
         }
         CompletableFuture<ExitStatus> exited = ExitWatcher.shared().watch(record.pid(), record.startTicks());
-        ProcessInstance process = new ProcessInstance(record, exited);
+        ProcessInstance process = instance.apply(record, exited);
         return Optional.of(new AdoptedProcess(process, ProcessAge.of(record.startTicks()), drift(record, configured)));
     }
 

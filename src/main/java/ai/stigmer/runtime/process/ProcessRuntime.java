@@ -46,6 +46,9 @@ public final class ProcessRuntime implements ComponentRuntime {
 
     @Override
     public Instance launch() throws LaunchException {
+        if (spec == null) {
+            throw new LaunchException("component " + component + " is no longer configured");
+        }
         String executable = resolveExecutable(spec.command().get(0));
         List<String> command = new ArrayList<>();
         command.add(SETSID.toString());
@@ -98,7 +101,15 @@ public final class ProcessRuntime implements ComponentRuntime {
      */
     @Override
     public Optional<Instance> adopt(InstanceRecord record) {
-        return AdoptedProcess.adopt(component, homeId, record, spec);
+        return AdoptedProcess.adopt(component, homeId, record, spec, ProcessInstance::new);
+    }
+
+    /**
+     * A runtime for a component that is no longer configured: it can only adopt (so as to stop)
+     * what an earlier daemon left of it, after the same proof; it never launches.
+     */
+    public static ProcessRuntime ofRemovedComponent(String component, String homeId, Path logFile) {
+        return new ProcessRuntime(component, homeId, null, logFile);
     }
 
     /**
