@@ -15,10 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps {@code run/<component>.instance}: the pid and process start time, or the container id, of
- * each running instance, with the marker it carries and the digests of its command and env, so that
- * a daemon started after a crash finds its instances again. A record is only a hint: the runtime
- * adopts an instance only if the process itself (start time and marker) or the container's labels
- * still prove it.
+ * each running instance, so that a daemon started after a crash finds its instances again. A record
+ * is only a hint: the runtime adopts an instance only if the start time or label still proves it.
  */
 final class FileInstanceStore implements InstanceStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileInstanceStore.class);
@@ -33,6 +31,11 @@ final class FileInstanceStore implements InstanceStore {
         return dir.resolve(component + ".instance");
     }
 
+    /**
+     * Saves the record with the marker the instance carries and the digests of its command and env:
+     * adoption requires the process to prove the very marker recorded here, not the pid and start
+     * time alone (SPEC §4).
+     */
     @Override
     public void save(String component, InstanceRecord record) {
         Properties p = new Properties();
