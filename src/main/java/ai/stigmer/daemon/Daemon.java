@@ -40,6 +40,7 @@ public final class Daemon implements AutoCloseable {
     private final List<Prober> probers = new ArrayList<>();
     private final Map<String, ComponentRuntime> runtimes = new HashMap<>();
     private final FileInstanceStore store;
+    private final RecordedInstances recorded;
     private final Supervisor supervisor;
 
     public Daemon(StigmerConfig config, StigmerHome home) {
@@ -47,11 +48,12 @@ public final class Daemon implements AutoCloseable {
         this.watchdog = Executors.newSingleThreadScheduledExecutor(Threads.daemon("stigmer-watchdog"));
         this.blocking = Executors.newCachedThreadPool(Threads.daemon("stigmer-runtime"));
         this.store = new FileInstanceStore(home.run());
+        this.recorded = new RecordedInstances(store, home.id(), home::componentLog);
         Scheduler scheduler = new ExecutorScheduler(watchdog, Clock.systemUTC());
         List<ComponentSupervisor> components = new ArrayList<>();
         for (ComponentConfig c : config.components()) {
             ComponentRuntime runtime = c.docker() != null
-                    ? new DockerRuntime(c.name(), c.docker())
+                    ? new DockerRuntime(c.name(), home.id(), c.docker())
                     : new ProcessRuntime(c.name(), home.id(), c.process(), home.componentLog(c.name()));
             runtimes.put(c.name(), runtime);
             Prober prober = prober(c, runtime);
@@ -84,9 +86,13 @@ public final class Daemon implements AutoCloseable {
         return supervisor;
     }
 
-    /** Starts supervision, taking over instances that an earlier daemon left running. */
+    /**
+     * Starts supervision, taking over instances that an earlier daemon left running once they prove
+     * to be ours, after stopping those of components no longer in the config.
+     */
     public void start() {
-        supervisor.start(c -> store.load(c.name()).flatMap(r -> runtimes.get(c.name()).adopt(r)));
+        recorded.stopRemoved(runtimes.keySet());
+        supervisor.start(c -> recorded.adopt(c.name(), runtimes.get(c.name())));
     }
 
     /** Stops every component, dependents first; long enough for each one's stop timeout. */

@@ -32,12 +32,20 @@ final class FileInstanceStore implements InstanceStore {
         return dir.resolve(component + ".instance");
     }
 
+    /**
+     * Saves the record with the marker the instance carries and the digests of its command and env:
+     * adoption requires the process to prove the very marker recorded here, not the pid and start
+     * time alone (SPEC §4).
+     */
     @Override
     public void save(String component, InstanceRecord record) {
         Properties p = new Properties();
         p.setProperty("pid", Long.toString(record.pid()));
         p.setProperty("startTicks", Long.toString(record.startTicks()));
         p.setProperty("containerId", record.containerId());
+        p.setProperty("marker", record.marker());
+        p.setProperty("commandDigest", record.commandDigest());
+        p.setProperty("envDigest", record.envDigest());
         Path tmp = dir.resolve(component + ".instance.tmp");
         try (Writer w = Files.newBufferedWriter(tmp)) {
             p.store(w, "instance of " + component);
@@ -50,6 +58,19 @@ final class FileInstanceStore implements InstanceStore {
         } catch (IOException e) {
             LOG.warn("Could not record the instance of {}: {}", component, e.getMessage());
         }
+    }
+
+    /** The components that have a record under {@code run/}, whether or not they are configured. */
+    java.util.Set<String> recordedComponents() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".instance") && n.length() > ".instance".length())
+                    .forEach(n -> names.add(n.substring(0, n.length() - ".instance".length())));
+        } catch (IOException e) {
+            LOG.warn("Could not list the instance records in {}: {}", dir, e.getMessage());
+        }
+        return names;
     }
 
     @Override
@@ -71,7 +92,8 @@ final class FileInstanceStore implements InstanceStore {
         try (Reader r = Files.newBufferedReader(f)) {
             p.load(r);
             return Optional.of(new InstanceRecord(Long.parseLong(p.getProperty("pid", "-1")),
-                    Long.parseLong(p.getProperty("startTicks", "-1")), p.getProperty("containerId", "")));
+                    Long.parseLong(p.getProperty("startTicks", "-1")), p.getProperty("containerId", ""),
+                    p.getProperty("marker", ""), p.getProperty("commandDigest", ""), p.getProperty("envDigest", "")));
         } catch (IOException | RuntimeException e) {
             LOG.warn("Ignoring unreadable {}: {}", f, e.getMessage());
             return Optional.empty();

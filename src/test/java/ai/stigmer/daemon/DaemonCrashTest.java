@@ -59,9 +59,13 @@ class DaemonCrashTest {
 
         // Still supervised: its death is noticed and it is restarted.
         ProcessHandle.of(component).orElseThrow().destroyForcibly();
+        // Each attribute is read on its own: an exit now seen within milliseconds can fall between two
+        // reads (state still Running, pid already -1), so a new pid is required before and after the state.
         Await.until("restarted", WAIT, () -> {
             try {
-                return "Running".equals(install.state("survivor")) && install.pid("survivor") != component;
+                long pid = install.pid("survivor");
+                return pid > 0 && pid != component && "Running".equals(install.state("survivor"))
+                        && install.pid("survivor") == pid;
             } catch (RuntimeException e) {
                 return false;
             }

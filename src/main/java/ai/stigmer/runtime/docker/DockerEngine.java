@@ -31,6 +31,11 @@ final class DockerEngine implements AutoCloseable {
     static final String MANAGED_LABEL = "ai.stigmer.managed";
     /** ... and {@code ai.stigmer.component=<component>}. */
     static final String COMPONENT_LABEL = "ai.stigmer.component";
+    /** ... and {@code ai.stigmer.home=<home id>}: the install that owns it (never another's). */
+    static final String HOME_LABEL = ai.stigmer.runtime.InstanceMarker.HOME_LABEL;
+    /** ... and the digests of the command and env it was created with ({@code SpecDigest}). */
+    static final String COMMAND_LABEL = "ai.stigmer.command";
+    static final String ENV_LABEL = "ai.stigmer.env";
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(5);
@@ -113,10 +118,41 @@ final class DockerEngine implements AutoCloseable {
         }
     }
 
-    /** True if the container carries our labels for this component. */
-    static boolean ours(InspectContainerResponse container, String component) {
+    /** True if the container carries our labels: this home's and this component's. */
+    static boolean ours(InspectContainerResponse container, String homeId, String component) {
         Map<String, String> labels = labels(container);
-        return "true".equals(labels.get(MANAGED_LABEL)) && component.equals(labels.get(COMPONENT_LABEL));
+        return "true".equals(labels.get(MANAGED_LABEL)) && component.equals(labels.get(COMPONENT_LABEL))
+                && homeId.equals(labels.get(HOME_LABEL));
+    }
+
+    /**
+     * Why a container is not ours ("it belongs to another stigmer home, ..."); "" if it is ours. A
+     * container of a stigmer without home labels (before they existed) counts as foreign: which
+     * install made it cannot be told, and taking another install's container is the one thing never
+     * to do.
+     */
+    static String foreignReason(InspectContainerResponse container, String homeId, String component) {
+        Map<String, String> labels = labels(container);
+        if (!"true".equals(labels.get(MANAGED_LABEL))) {
+            return "it lacks the label " + MANAGED_LABEL + "=true";
+        }
+        String home = labels.get(HOME_LABEL);
+        if (home == null || home.isEmpty()) {
+            return "it has no " + HOME_LABEL + " label (made by an older stigmer, whose install cannot be told)";
+        }
+        if (!home.equals(homeId)) {
+            return "it belongs to another stigmer home, " + HOME_LABEL + "=" + home + " (this home is " + homeId + ")";
+        }
+        if (!component.equals(labels.get(COMPONENT_LABEL))) {
+            return "it belongs to component " + labels.get(COMPONENT_LABEL) + " of this home, not to " + component;
+        }
+        return "";
+    }
+
+    /** The container's name without Docker's leading slash. */
+    static String name(InspectContainerResponse container) {
+        String name = container.getName();
+        return name == null ? "" : name.startsWith("/") ? name.substring(1) : name;
     }
 
     static Map<String, String> labels(InspectContainerResponse container) {
@@ -143,6 +179,17 @@ final class DockerEngine implements AutoCloseable {
             return "";
         }
         return state.getHealth().getStatus();
+    }
+
+    /** How long the container has run, from its State.StartedAt; zero if that cannot be read. */
+    static Duration age(InspectContainerResponse container) {
+        try {
+            java.time.Instant started = java.time.Instant.parse(container.getState().getStartedAt());
+            Duration age = Duration.between(started, java.time.Instant.now());
+            return age.isNegative() ? Duration.ZERO : age;
+        } catch (RuntimeException e) {
+            return Duration.ZERO;
+        }
     }
 
     static String shortId(String id) {

@@ -38,16 +38,31 @@ final class DockerInstance implements Instance {
 
     private final DockerEngine engine;
     private final String component;
+    private final String homeId;
     private final String id;
+    private final Duration age;
+    private final String drift;
     private final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
     private final Object stopLock = new Object();
     /** How long past the stop timeout an engine may take to confirm a stop. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
 
-    DockerInstance(DockerEngine engine, String component, String id) {
+    /** A container this runtime has just started. */
+    DockerInstance(DockerEngine engine, String component, String homeId, String id) {
+        this(engine, component, homeId, id, Duration.ZERO, "");
+    }
+
+    /**
+     * A container found running (taken over or adopted): {@code age} is how long it has run already,
+     * {@code drift} how it differs from the config ("" if it does not).
+     */
+    DockerInstance(DockerEngine engine, String component, String homeId, String id, Duration age, String drift) {
         this.engine = engine;
         this.component = component;
+        this.homeId = homeId;
         this.id = id;
+        this.age = age;
+        this.drift = drift;
         Thread watcher = new Thread(this::watch, "docker-wait-" + component + "-" + DockerEngine.shortId(id));
         watcher.setDaemon(true);
         watcher.start();
@@ -81,13 +96,24 @@ final class DockerInstance implements Instance {
     }
 
     @Override
+    public Duration age() {
+        return age;
+    }
+
+    @Override
+    public String drift() {
+        return drift;
+    }
+
+    @Override
     public InstanceRecord record() {
         return InstanceRecord.ofContainer(id);
     }
 
     /**
      * {@code docker stop} with the timeout (the engine sends SIGTERM, waits, then SIGKILL), then
-     * removes the container. Never acts on a container that lacks our labels. An unreachable engine
+     * removes the container. Never acts on a container that lacks our labels (this home's, this
+     * component's). An unreachable engine
      * is logged and left: the container cannot be stopped from here, and the instance counts as ended.
      */
     @Override
@@ -99,9 +125,9 @@ final class DockerInstance implements Instance {
                     exited.complete(ExitStatus.lost("container " + DockerEngine.shortId(id) + " was removed"));
                     return;
                 }
-                if (!DockerEngine.ours(found.get(), component)) {
-                    log.warn("Not stopping container {}: it does not carry the labels of component {}",
-                            DockerEngine.shortId(id), component);
+                if (!DockerEngine.ours(found.get(), homeId, component)) {
+                    log.warn("Not stopping container {} ({}): {}", DockerEngine.shortId(id), DockerEngine.name(found.get()),
+                            DockerEngine.foreignReason(found.get(), homeId, component));
                     return;
                 }
                 if (DockerEngine.started(found.get())) {
@@ -155,6 +181,11 @@ final class DockerInstance implements Instance {
             }
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    @Override
+    public String toString() {
+        return "container " + DockerEngine.shortId(id);
     }
 
     /** The watcher: waits for the container to stop, re-checking whenever the wait call breaks. */

@@ -6,6 +6,7 @@ import ai.stigmer.runtime.ComponentRuntime;
 import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.InstanceRecord;
 import ai.stigmer.runtime.LaunchException;
+import ai.stigmer.runtime.SpecDigest;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
@@ -27,14 +28,20 @@ import org.slf4j.LoggerFactory;
  * Runs a component as a Docker container through the Engine API (SPEC §8, agent-runner), on
  * {@code $DOCKER_HOST} or else {@code unix:///var/run/docker.sock}.
  *
- * <p>Containers it creates carry the labels {@code ai.stigmer.managed=true} and
- * {@code ai.stigmer.component=<component>}. A container that already holds the configured name is
+ * <p>Containers it creates carry the labels {@code ai.stigmer.managed=true},
+ * {@code ai.stigmer.component=<component>}, {@code ai.stigmer.home=<home id>} (the install that owns
+ * it), and {@code ai.stigmer.command} / {@code ai.stigmer.env}, digests of what it was created with
+ * ({@link SpecDigest}). A container that already holds the configured name is
  * <ul>
- *   <li>taken over as the instance if it carries our labels, runs the configured image, is running
- *       and is not {@code unhealthy};</li>
+ *   <li>taken over as the instance if it carries our labels (this home's, this component's), runs
+ *       the configured image, command and env, is running and is not {@code unhealthy};</li>
  *   <li>removed and created anew if it carries our labels but is not fit to take over;</li>
- *   <li>never touched if it does not carry our labels: the launch fails and says so.</li>
+ *   <li>never touched if it is foreign: no {@code ai.stigmer.managed} label, another home's label,
+ *       no home label at all (made by a stigmer before home labels; which install cannot be told), or
+ *       another component's. The launch fails with a message naming the container and its owner.</li>
  * </ul>
+ * The same rules hold for {@link #adopt adoption}: a foreign container is never adopted, stopped or
+ * removed, whatever record points at it.
  * Failures are {@link LaunchException}s whose message an operator can act on, such as
  * "Docker is not reachable at unix:///var/run/docker.sock (no such socket)".
  */
@@ -43,18 +50,29 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
 
     private final String component;
+    private final String homeId;
     private final DockerSpec spec;
     private final DockerEngine engine;
 
-    public DockerRuntime(String component, DockerSpec spec) {
-        this(component, spec, DockerEngine.defaultHost());
+    /** @param homeId the id of the daemon's home ({@code StigmerHome.id()}), carried as a label */
+    public DockerRuntime(String component, String homeId, DockerSpec spec) {
+        this(component, homeId, spec, DockerEngine.defaultHost());
     }
 
     /** A runtime on the engine at {@code dockerHost}, such as {@code unix:///run/other/docker.sock}. */
-    public DockerRuntime(String component, DockerSpec spec, URI dockerHost) {
+    public DockerRuntime(String component, String homeId, DockerSpec spec, URI dockerHost) {
         this.component = component;
+        this.homeId = homeId;
         this.spec = spec;
         this.engine = new DockerEngine(dockerHost);
+    }
+
+    /**
+     * A runtime for a component that is no longer configured, on the default engine: it can only
+     * adopt (so as to stop) what an earlier daemon left of it; it never launches.
+     */
+    public static DockerRuntime ofRemovedComponent(String component, String homeId) {
+        return new DockerRuntime(component, homeId, null, DockerEngine.defaultHost());
     }
 
     /** The engine this runtime talks to. */
@@ -64,6 +82,9 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
 
     @Override
     public Instance launch() throws LaunchException {
+        if (spec == null) {
+            throw new LaunchException("component " + component + " is no longer configured");
+        }
         try {
             Optional<InspectContainerResponse> existing = engine.inspect(spec.name());
             if (existing.isPresent()) {
@@ -81,7 +102,7 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
                 throw e;
             }
             log.info("Started container {} ({}) from {}", spec.name(), DockerEngine.shortId(id), spec.image());
-            return new DockerInstance(engine, component, id);
+            return new DockerInstance(engine, component, homeId, id);
         } catch (EngineUnreachableException e) {
             throw new LaunchException(e.getMessage(), e);
         } catch (DockerException e) {
@@ -92,19 +113,19 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
     /** Applies the takeover rules to a container that holds our name; empty means "create one". */
     private Optional<Instance> takeOverOrClear(InspectContainerResponse found) throws LaunchException {
         String shortId = DockerEngine.shortId(found.getId());
-        if (!DockerEngine.ours(found, component)) {
-            throw new LaunchException("a foreign container " + shortId + " holds the name " + spec.name()
-                    + " (it lacks the labels " + DockerEngine.MANAGED_LABEL + "=true, " + DockerEngine.COMPONENT_LABEL
-                    + "=" + component + "); stigmer leaves it alone: remove or rename it, or configure another name");
+        String foreign = DockerEngine.foreignReason(found, homeId, component);
+        if (!foreign.isEmpty()) {
+            throw new LaunchException("a foreign container " + shortId + " holds the name " + spec.name() + ": "
+                    + foreign + "; stigmer leaves it alone: remove or rename it, or configure another name");
         }
         String health = DockerEngine.health(found);
-        boolean sameImage = spec.image().equals(found.getConfig().getImage());
-        if (DockerEngine.running(found) && !health.equals("unhealthy") && sameImage) {
+        String drift = drift(found);
+        if (DockerEngine.running(found) && !health.equals("unhealthy") && drift.isEmpty()) {
             log.info("Taking over running container {} ({})", spec.name(), shortId);
-            return Optional.of(new DockerInstance(engine, component, found.getId()));
+            return Optional.of(new DockerInstance(engine, component, homeId, found.getId(), DockerEngine.age(found), ""));
         }
         log.info("Replacing container {} ({}): {}", spec.name(), shortId,
-                !sameImage ? "it runs image " + found.getConfig().getImage()
+                !drift.isEmpty() ? drift
                         : health.equals("unhealthy") ? "it is unhealthy" : "it is " + found.getState().getStatus());
         try {
             engine.run(() -> engine.quick().removeContainerCmd(found.getId()).withForce(true).exec());
@@ -135,7 +156,9 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
         CreateContainerCmd create = engine.quick().createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withEnv(env)
-                .withLabels(Map.of(DockerEngine.MANAGED_LABEL, "true", DockerEngine.COMPONENT_LABEL, component))
+                .withLabels(Map.of(DockerEngine.MANAGED_LABEL, "true", DockerEngine.COMPONENT_LABEL, component,
+                        DockerEngine.HOME_LABEL, homeId, DockerEngine.COMMAND_LABEL, SpecDigest.ofCommand(spec.command(), null),
+                        DockerEngine.ENV_LABEL, SpecDigest.ofEnv(spec.env())))
                 .withHostConfig(host);
         if (!spec.command().isEmpty()) {
             create.withCmd(spec.command());
@@ -183,15 +206,58 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
         return message.replaceFirst("^Status \\d+: ", "").strip();
     }
 
+    /**
+     * How a container of ours differs from the config: its image, or the command or env it was
+     * created with (by the digests in its labels); "" if it does not, or if the component is no
+     * longer configured.
+     */
+    String drift(InspectContainerResponse found) {
+        if (spec == null) {
+            return "";
+        }
+        Map<String, String> labels = DockerEngine.labels(found);
+        List<String> changed = new ArrayList<>();
+        String image = found.getConfig() == null ? null : found.getConfig().getImage();
+        if (!spec.image().equals(image)) {
+            changed.add("image changed (it runs " + image + ")");
+        }
+        if (!SpecDigest.ofCommand(spec.command(), null).equals(labels.get(DockerEngine.COMMAND_LABEL))) {
+            changed.add("command changed");
+        }
+        if (!SpecDigest.ofEnv(spec.env()).equals(labels.get(DockerEngine.ENV_LABEL))) {
+            changed.add("env changed");
+        }
+        return String.join(", ", changed);
+    }
+
+    /**
+     * Takes over the recorded container if it still runs and is ours by its labels (this home, this
+     * component); a foreign one is logged and never touched.
+     */
     @Override
     public Optional<Instance> adopt(InstanceRecord record) {
         if (record.containerId().isEmpty()) {
             return Optional.empty();
         }
         try {
-            return engine.inspect(record.containerId())
-                    .filter(found -> DockerEngine.ours(found, component) && DockerEngine.running(found))
-                    .map(found -> new DockerInstance(engine, component, found.getId()));
+            Optional<InspectContainerResponse> found = engine.inspect(record.containerId());
+            if (found.isEmpty()) {
+                log.info("Not adopting container {} of {}: it is gone", DockerEngine.shortId(record.containerId()), component);
+                return Optional.empty();
+            }
+            String foreign = DockerEngine.foreignReason(found.get(), homeId, component);
+            if (!foreign.isEmpty()) {
+                log.warn("Not adopting container {} ({}) recorded for {}: {}; record dropped, container left alone",
+                        DockerEngine.shortId(record.containerId()), DockerEngine.name(found.get()), component, foreign);
+                return Optional.empty();
+            }
+            if (!DockerEngine.running(found.get())) {
+                log.info("Not adopting container {} of {}: it is {}", DockerEngine.shortId(record.containerId()),
+                        component, found.get().getState().getStatus());
+                return Optional.empty();
+            }
+            return Optional.of(new DockerInstance(engine, component, homeId, found.get().getId(),
+                    DockerEngine.age(found.get()), drift(found.get())));
         } catch (RuntimeException e) {
             log.warn("Could not adopt container {}: {}", DockerEngine.shortId(record.containerId()), e.getMessage());
             return Optional.empty();

@@ -20,11 +20,18 @@ final class ProcessInstance implements Instance {
     private final long pid;
     private final long startTicks;
     private final CompletableFuture<ExitStatus> exited;
+    private final InstanceRecord record;
 
     ProcessInstance(long pid, long startTicks, CompletableFuture<ExitStatus> exited) {
-        this.pid = pid;
-        this.startTicks = startTicks;
+        this(InstanceRecord.ofProcess(pid, startTicks), exited);
+    }
+
+    /** An instance known by its record: pid, start time, and the marker and digests saved with it. */
+    ProcessInstance(InstanceRecord record, CompletableFuture<ExitStatus> exited) {
+        this.pid = record.pid();
+        this.startTicks = record.startTicks();
         this.exited = exited;
+        this.record = record;
     }
 
     @Override
@@ -49,7 +56,7 @@ final class ProcessInstance implements Instance {
 
     @Override
     public InstanceRecord record() {
-        return InstanceRecord.ofProcess(pid, startTicks);
+        return record;
     }
 
     /** The group leader, only if it is still the process that was started. */

@@ -7,6 +7,7 @@ import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.InstanceMarker;
 import ai.stigmer.runtime.InstanceRecord;
 import ai.stigmer.runtime.LaunchException;
+import ai.stigmer.runtime.SpecDigest;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,6 +46,9 @@ public final class ProcessRuntime implements ComponentRuntime {
 
     @Override
     public Instance launch() throws LaunchException {
+        if (spec == null) {
+            throw new LaunchException("component " + component + " is no longer configured");
+        }
         String executable = resolveExecutable(spec.command().get(0));
         List<String> command = new ArrayList<>();
         command.add(SETSID.toString());
@@ -55,7 +59,8 @@ public final class ProcessRuntime implements ComponentRuntime {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         builder.environment().putAll(spec.env());
-        builder.environment().put(InstanceMarker.ENV, InstanceMarker.value(homeId, component, nonce()));
+        String marker = InstanceMarker.value(homeId, component, nonce());
+        builder.environment().put(InstanceMarker.ENV, marker);
         if (spec.workingDir() != null) {
             if (!Files.isDirectory(spec.workingDir())) {
                 throw new LaunchException("working directory " + spec.workingDir() + " does not exist");
@@ -74,7 +79,8 @@ public final class ProcessRuntime implements ComponentRuntime {
         long pid = process.pid();
         long startTicks = awaitOwnSession(process);
         CompletableFuture<ExitStatus> exited = process.onExit().thenApply(p -> exitStatus(p.exitValue(), outputFrom));
-        return new ProcessInstance(pid, startTicks, exited);
+        return new ProcessInstance(InstanceRecord.ofProcess(pid, startTicks, marker,
+                SpecDigest.ofCommand(spec.command(), spec.workingDir()), SpecDigest.ofEnv(spec.env())), exited);
     }
 
     /**
@@ -87,21 +93,23 @@ public final class ProcessRuntime implements ComponentRuntime {
         return exit.signal() != 0 ? exit : exit.withLastOutput(LastOutputLine.read(logFile, outputFrom));
     }
 
+    /**
+     * Takes over an instance of an earlier daemon only once the process proves it is ours
+     * ({@link OwnershipProof}: pid above 1, same start time, our exact marker in its environment); its
+     * exit is then seen at once ({@link ExitWatcher}), its age continues, and a command or env changed
+     * in the config since its launch shows in {@link Instance#drift()}.
+     */
     @Override
     public Optional<Instance> adopt(InstanceRecord record) {
-        if (record.pid() <= 0) {
-            return Optional.empty();
-        }
-        Optional<ProcStat> stat = ProcStat.read(record.pid());
-        if (stat.isEmpty() || stat.get().gone() || stat.get().startTicks() != record.startTicks()
-                || stat.get().pgrp() != record.pid()) {
-            return Optional.empty();
-        }
-        // Not our child: the exit code is not ours to collect, only the fact that it ended.
-        CompletableFuture<ExitStatus> exited = ProcessHandle.of(record.pid())
-                .map(h -> h.onExit().thenApply(x -> ExitStatus.UNKNOWN))
-                .orElse(CompletableFuture.completedFuture(ExitStatus.UNKNOWN));
-        return Optional.of(new ProcessInstance(record.pid(), record.startTicks(), exited));
+        return AdoptedProcess.adopt(component, homeId, record, spec, ProcessInstance::new);
+    }
+
+    /**
+     * A runtime for a component that is no longer configured: it can only adopt (so as to stop)
+     * what an earlier daemon left of it, after the same proof; it never launches.
+     */
+    public static ProcessRuntime ofRemovedComponent(String component, String homeId, Path logFile) {
+        return new ProcessRuntime(component, homeId, null, logFile);
     }
 
     /**

@@ -59,7 +59,7 @@ class DockerRuntimeTest {
     }
 
     private DockerRuntime runtime(DockerSpec spec) {
-        DockerRuntime runtime = new DockerRuntime("agent-runner", spec, DockerEngine.defaultHost());
+        DockerRuntime runtime = new DockerRuntime("agent-runner", DockerTestSupport.HOME, spec, DockerEngine.defaultHost());
         runtimes.add(runtime);
         return runtime;
     }
@@ -83,7 +83,8 @@ class DockerRuntimeTest {
     }
 
     private static Map<String, String> ourLabels() {
-        return Map.of("ai.stigmer.managed", "true", "ai.stigmer.component", "agent-runner");
+        return Map.of("ai.stigmer.managed", "true", "ai.stigmer.component", "agent-runner",
+                "ai.stigmer.home", DockerTestSupport.HOME);
     }
 
     @Test
@@ -235,13 +236,14 @@ class DockerRuntimeTest {
         assertTrue(runtime().adopt(InstanceRecord.ofContainer(foreign)).isEmpty(), "never adopted either");
 
         // Even an instance that somehow points at it does not stop it.
-        new DockerInstance(engine, "agent-runner", foreign).stop(Duration.ofSeconds(1));
+        new DockerInstance(engine, "agent-runner", DockerTestSupport.HOME, foreign).stop(Duration.ofSeconds(1));
         assertTrue(docker.inspectContainerCmd(foreign).exec().getState().getRunning());
     }
 
     @Test
     void containerOfAnotherComponentIsNotTakenOver() {
-        createLeftover(Map.of("ai.stigmer.managed", "true", "ai.stigmer.component", "other"),
+        createLeftover(Map.of("ai.stigmer.managed", "true", "ai.stigmer.component", "other",
+                        "ai.stigmer.home", DockerTestSupport.HOME),
                 List.of("/bin/stigmer-agent"), true);
 
         LaunchException e = assertThrows(LaunchException.class, () -> runtime().launch());

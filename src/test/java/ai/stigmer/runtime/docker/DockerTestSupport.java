@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Assumptions;
 final class DockerTestSupport {
 
     static final String IMAGE = AgentRunnerImage.NAME;
+    /** The home id the tests' runtimes run as (what {@code StigmerHome.id()} gives a daemon). */
+    static final String HOME = "0test0home00";
 
     private DockerTestSupport() {}
 
@@ -56,11 +58,11 @@ final class DockerTestSupport {
     }
 
     static DockerRuntime runtime(String name) {
-        return new DockerRuntime("agent-runner", spec(name), DockerEngine.defaultHost());
+        return new DockerRuntime("agent-runner", HOME, spec(name), DockerEngine.defaultHost());
     }
 
     static DockerRuntime runtime(String name, URI host) {
-        return new DockerRuntime("agent-runner", spec(name), host);
+        return new DockerRuntime("agent-runner", HOME, spec(name), host);
     }
 
     /** Polls {@code condition} until it holds or {@code deadline} passes (then fails with {@code what}). */

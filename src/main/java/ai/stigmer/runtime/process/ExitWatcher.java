@@ -1,0 +1,207 @@
+package ai.stigmer.runtime.process;
+
+import ai.stigmer.runtime.ExitStatus;
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sees the exit of processes that are not the daemon's children (adopted instances) the moment it
+ * happens. The JDK's {@code ProcessHandle.onExit()} polls for such processes and, worse, waits until
+ * their parent reaps them, which PID 1 may do seconds later; a pidfd ({@code pidfd_open}, Linux 5.3)
+ * polls readable as soon as the process has exited, zombie or not. One thread polls the pidfds of
+ * every watched process at once, with an eventfd that wakes it when a process is added.
+ *
+ * <p>Where pidfds are not available (an older kernel, a libc that JNA cannot load) the same thread
+ * reads {@code /proc/<pid>/stat} of every watched process every {@value #POLL_MILLIS} ms instead. Either
+ * way a zombie counts as exited, and a pid that now shows another start time means ours is gone.
+ */
+public final class ExitWatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(ExitWatcher.class);
+    static final int POLL_MILLIS = 20;
+    private static volatile ExitWatcher shared;
+
+    private final boolean pidfds;
+    private final int wakeFd;
+    private final Object lock = new Object();
+    /** Added but not yet seen by the watcher thread; guarded by {@link #lock}. */
+    private final List<Watched> added = new ArrayList<>();
+    private Thread thread;
+
+    private record Watched(long pid, long startTicks, int pidfd, CompletableFuture<ExitStatus> exited) {}
+
+    /** @param usePidfds false to force the /proc polling fallback (tests) */
+    ExitWatcher(boolean usePidfds) {
+        int fd = -1;
+        if (usePidfds) {
+            try {
+                fd = PidFd.eventfd();
+                int probe = PidFd.open(ProcessHandle.current().pid());
+                PidFd.close(probe);
+            } catch (LastErrorException | LinkageError e) { // LinkageError: no libc for JNA, or JNA itself missing
+                LOG.info("pidfd_open is not available ({}): exits of adopted processes are polled every {} ms",
+                        e.getMessage(), POLL_MILLIS);
+                if (fd >= 0) {
+                    PidFd.close(fd);
+                }
+                fd = -1;
+            }
+        }
+        this.wakeFd = fd;
+        this.pidfds = fd >= 0;
+    }
+
+    /** The one watcher of this daemon. */
+    public static ExitWatcher shared() {
+        ExitWatcher w = shared;
+        if (w == null) {
+            synchronized (ExitWatcher.class) {
+                if (shared == null) {
+                    shared = new ExitWatcher(true);
+                }
+                w = shared;
+            }
+        }
+        return w;
+    }
+
+    /** "pidfd" or "polling /proc": how exits are seen. */
+    public String mode() {
+        return pidfds ? "pidfd" : "polling /proc";
+    }
+
+    /**
+     * Completes when the process {@code pid} that started at {@code startTicks} has exited (or is a
+     * zombie). Completes at once if it is already gone. The exit code is known only while the process
+     * is still a zombie when its exit is seen; otherwise it is {@link ExitStatus#UNKNOWN}.
+     */
+    public CompletableFuture<ExitStatus> watch(long pid, long startTicks) {
+        CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
+        int pidfd = -1;
+        if (pidfds) {
+            try {
+                pidfd = PidFd.open(pid);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != PidFd.ESRCH) {
+                    LOG.warn("pidfd_open({}) failed (errno {}): polling its exit instead", pid, e.getErrorCode());
+                }
+            }
+        }
+        // The pidfd may have been opened on a namesake if ours died just before: check it is ours.
+        if (!runs(pid, startTicks)) {
+            if (pidfd >= 0) {
+                PidFd.close(pidfd);
+            }
+            exited.complete(exitOf(pid, startTicks));
+            return exited;
+        }
+        synchronized (lock) {
+            added.add(new Watched(pid, startTicks, pidfd, exited));
+            if (thread == null) {
+                thread = new Thread(this::run, "stigmer-exit-watcher");
+                thread.setDaemon(true);
+                thread.start();
+            }
+            lock.notifyAll();
+        }
+        if (pidfds) {
+            PidFd.signal(wakeFd);
+        }
+        return exited;
+    }
+
+    private void run() {
+        List<Watched> watched = new ArrayList<>();
+        while (true) {
+            synchronized (lock) {
+                watched.addAll(added);
+                added.clear();
+            }
+            try {
+                await(watched);
+            } catch (RuntimeException e) {
+                LOG.warn("Exit watcher: {}; polling /proc this round", e.toString());
+                LockSupport.parkNanos(Duration.ofMillis(POLL_MILLIS).toNanos());
+            }
+            for (var it = watched.iterator(); it.hasNext(); ) {
+                Watched w = it.next();
+                if (w.exited().isDone() || !runs(w.pid(), w.startTicks())) {
+                    if (w.pidfd() >= 0) {
+                        PidFd.close(w.pidfd());
+                    }
+                    w.exited().complete(exitOf(w.pid(), w.startTicks()));
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    /**
+     * Blocks until a watched pidfd is readable, a process was added, or (when some process has no
+     * pidfd) the polling interval has passed.
+     */
+    private void await(List<Watched> watched) {
+        boolean polling = watched.stream().anyMatch(w -> w.pidfd() < 0);
+        if (!pidfds) {
+            synchronized (lock) {
+                if (added.isEmpty()) {
+                    try {
+                        lock.wait(polling ? POLL_MILLIS : 0);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+            return;
+        }
+        int[] fds = new int[1 + watched.size()];
+        fds[0] = wakeFd;
+        for (int i = 0; i < watched.size(); i++) {
+            fds[i + 1] = watched.get(i).pidfd(); // a negative fd is ignored by poll
+        }
+        Memory pollFds = PidFd.pollFds(fds);
+        int ready = PidFd.poll(pollFds, fds.length, polling ? POLL_MILLIS : -1);
+        if (ready > 0 && (PidFd.revents(pollFds, 0) & PidFd.POLLIN) != 0) {
+            PidFd.drain(wakeFd);
+        }
+    }
+
+    /** Alive, not a zombie, and still the process that started at {@code startTicks}. */
+    private static boolean runs(long pid, long startTicks) {
+        return ProcStat.read(pid).filter(s -> s.startTicks() == startTicks && !s.gone()).isPresent();
+    }
+
+    /**
+     * The exit of a zombie, from the exit_code field (52) of {@code /proc/<pid>/stat}, a wait status;
+     * unknown once the process has been reaped.
+     */
+    static ExitStatus exitOf(long pid, long startTicks) {
+        Optional<String> stat;
+        try {
+            stat = Optional.of(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+        } catch (IOException | RuntimeException e) {
+            return ExitStatus.UNKNOWN;
+        }
+        try {
+            String[] f = stat.get().substring(stat.get().lastIndexOf(')') + 2).trim().split(" ");
+            if (f[0].charAt(0) != 'Z' || Long.parseLong(f[19]) != startTicks || f.length < 50) {
+                return ExitStatus.UNKNOWN;
+            }
+            int status = Integer.parseInt(f[49]);
+            int signal = status & 0x7f;
+            return signal != 0 ? ExitStatus.ofCode(128 + signal) : ExitStatus.ofCode((status >> 8) & 0xff);
+        } catch (RuntimeException e) {
+            return ExitStatus.UNKNOWN;
+        }
+    }
+}
