@@ -3,6 +3,7 @@ package ai.stigmer.runtime.docker;
 import ai.stigmer.runtime.ExitStatus;
 import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.InstanceRecord;
+import ai.stigmer.runtime.StopFailedException;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.WaitResponse;
@@ -113,8 +114,10 @@ final class DockerInstance implements Instance {
     /**
      * {@code docker stop} with the timeout (the engine sends SIGTERM, waits, then SIGKILL), then
      * removes the container. Never acts on a container that lacks our labels (this home's, this
-     * component's). An unreachable engine
-     * is logged and left: the container cannot be stopped from here, and the instance counts as ended.
+     * component's). An unreachable engine is logged and left: the container cannot be stopped from
+     * here, and the instance counts as ended (the container's name is unique, so the next launch
+     * takes it over or clears it and never runs beside it). An engine that answers with an error
+     * throws {@link StopFailedException}: the container may still run.
      */
     @Override
     public void stop(Duration timeout) {
@@ -149,7 +152,9 @@ final class DockerInstance implements Instance {
                 log.warn("Could not stop container {}: {}", DockerEngine.shortId(id), e.getMessage());
                 exited.complete(ExitStatus.lost("Docker daemon connection lost: " + e.getMessage()));
             } catch (DockerException e) {
-                log.warn("Could not stop container {}: {}", DockerEngine.shortId(id), e.getMessage());
+                // The engine answered and refused: the container may still run, so the stop is not done.
+                throw new StopFailedException("Docker could not stop container " + DockerEngine.shortId(id)
+                        + ": " + e.getMessage(), e);
             }
         }
     }

@@ -3,6 +3,7 @@ package ai.stigmer.runtime.docker;
 import static ai.stigmer.runtime.docker.DockerTestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.stigmer.probe.CheckContext;
@@ -10,6 +11,7 @@ import ai.stigmer.probe.CheckResult;
 import ai.stigmer.probe.ProbeKind;
 import ai.stigmer.runtime.ExitStatus;
 import ai.stigmer.runtime.Instance;
+import ai.stigmer.runtime.StopFailedException;
 import com.github.dockerjava.api.DockerClient;
 import java.net.URI;
 import java.nio.file.Path;
@@ -103,5 +105,16 @@ class EngineConnectionLossTest {
         assertTrue(System.nanoTime() - started < Duration.ofSeconds(60).toNanos(), "stop returned");
         ExitStatus exit = instance.exited().get(5, TimeUnit.SECONDS);
         assertTrue(exit.detail().contains("no answer to a stop within"), exit.detail());
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void aStopTheEngineRefusesIsAFailedStopAndTheContainerIsLeftAlone() throws Exception {
+        Instance instance = runtime.launch();
+        proxy.refuseStops();
+        StopFailedException failed = assertThrows(StopFailedException.class, () -> instance.stop(Duration.ofSeconds(1)));
+        assertTrue(failed.getMessage().contains("simulated engine error"), failed.getMessage());
+        assertFalse(instance.exited().isDone(), "a refused stop is not an exit");
+        assertTrue(docker.inspectContainerCmd(name).exec().getState().getRunning(), "the container still runs");
     }
 }

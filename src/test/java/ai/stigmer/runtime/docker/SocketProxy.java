@@ -26,6 +26,7 @@ final class SocketProxy implements AutoCloseable {
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger waits = new AtomicInteger();
     private volatile boolean swallowStops;
+    private volatile boolean refuseStops;
 
     SocketProxy(Path socket, Path target) throws IOException {
         this.socket = socket;
@@ -47,6 +48,11 @@ final class SocketProxy implements AutoCloseable {
     /** From now on, container stop requests are never passed on: an engine that hangs on stop. */
     void swallowStops() {
         swallowStops = true;
+    }
+
+    /** From now on, container stop requests are answered with an engine error (HTTP 500), not passed on. */
+    void refuseStops() {
+        refuseStops = true;
     }
 
     /** Breaks every open connection; new ones are still accepted. */
@@ -87,6 +93,13 @@ final class SocketProxy implements AutoCloseable {
                 String head = requests ? StandardCharsets.US_ASCII.decode(buffer.duplicate()).toString() : "";
                 if (head.matches("(?s)POST \\S*/wait.*")) {
                     waits.incrementAndGet();
+                }
+                if (refuseStops && head.matches("(?s)POST \\S*/stop.*")) {
+                    String body = "{\"message\":\"simulated engine error\"}";
+                    from.write(StandardCharsets.US_ASCII.encode("HTTP/1.1 500 Internal Server Error\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body));
+                    buffer.clear();
+                    continue;
                 }
                 if (swallowStops && head.matches("(?s)POST \\S*/stop.*")) {
                     buffer.clear();
