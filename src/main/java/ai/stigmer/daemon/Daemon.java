@@ -9,6 +9,7 @@ import ai.stigmer.probe.ProbeKind;
 import ai.stigmer.probe.Prober;
 import ai.stigmer.Threads;
 import ai.stigmer.runtime.ComponentRuntime;
+import ai.stigmer.runtime.containment.Containment;
 import ai.stigmer.runtime.docker.DockerRuntime;
 import ai.stigmer.runtime.process.ProcessRuntime;
 import ai.stigmer.supervisor.Backoff;
@@ -41,9 +42,11 @@ public final class Daemon implements AutoCloseable {
     private final Map<String, ComponentRuntime> runtimes = new HashMap<>();
     private final FileInstanceStore store;
     private final Supervisor supervisor;
+    private final Containment containment;
 
     public Daemon(StigmerConfig config, StigmerHome home) {
         this.config = config;
+        this.containment = Containment.forHome(home.id());
         this.watchdog = Executors.newSingleThreadScheduledExecutor(Threads.daemon("stigmer-watchdog"));
         this.blocking = Executors.newCachedThreadPool(Threads.daemon("stigmer-runtime"));
         this.store = new FileInstanceStore(home.run());
@@ -52,7 +55,7 @@ public final class Daemon implements AutoCloseable {
         for (ComponentConfig c : config.components()) {
             ComponentRuntime runtime = c.docker() != null
                     ? new DockerRuntime(c.name(), c.docker())
-                    : new ProcessRuntime(c.name(), home.id(), c.process(), home.componentLog(c.name()));
+                    : new ProcessRuntime(c.name(), home.id(), c.process(), home.componentLog(c.name()), containment);
             runtimes.put(c.name(), runtime);
             Prober prober = prober(c, runtime);
             probers.add(prober);
@@ -78,6 +81,11 @@ public final class Daemon implements AutoCloseable {
             specs.put(kind, spec);
             checks.put(kind, spec.checks().stream().map(s -> Checks.create(s, runtime)).toList());
         }
+    }
+
+    /** How process components are contained: "cgroup v2 at ..." or "session + subreaper ..." (status, start line). */
+    public Containment containment() {
+        return containment;
     }
 
     public Supervisor supervisor() {
