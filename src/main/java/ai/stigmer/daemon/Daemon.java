@@ -109,5 +109,6 @@ public final class Daemon implements AutoCloseable {
         probers.forEach(Prober::close);
         watchdog.shutdownNow();
         blocking.shutdownNow();
+        containment.tidy();
     }
 }

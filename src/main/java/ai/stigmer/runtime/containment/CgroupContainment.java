@@ -156,7 +156,11 @@ final class CgroupContainment extends Containment {
         return enclosure;
     }
 
-    Path baseDir() {
-        return base.dir();
+    @Override
+    List<Path> bases() {
+        List<Path> bases = new ArrayList<>();
+        bases.add(base.dir());
+        mounts.v1().values().forEach(v1 -> bases.add(v1.resolve("stigmer-" + homeId)));
+        return bases;
     }
 }

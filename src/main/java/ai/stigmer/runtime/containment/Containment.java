@@ -119,6 +119,24 @@ public abstract class Containment {
         return current;
     }
 
+    /**
+     * Removes the cgroups this home made below the daemon's own, where they hold nothing any more
+     * (on shutdown); a later launch makes them again.
+     */
+    public void tidy() {
+        for (java.nio.file.Path base : bases()) {
+            try (java.util.stream.Stream<java.nio.file.Path> children = java.nio.file.Files.list(base)) {
+                children.filter(java.nio.file.Files::isDirectory).forEach(c -> new Cgroup(c).remove());
+            } catch (java.io.IOException e) {
+                // not there: nothing to tidy
+            }
+            new Cgroup(base).remove();
+        }
+    }
+
+    /** The directories {@code stigmer-<home id>} this mode makes cgroups in. */
+    abstract List<java.nio.file.Path> bases();
+
     @Override
     public String toString() {
         return description();

@@ -64,6 +64,11 @@ final class SessionContainment extends Containment {
         return enclosure;
     }
 
+    @Override
+    java.util.List<java.nio.file.Path> bases() {
+        return mounts.v1().values().stream().map(v1 -> v1.resolve("stigmer-" + homeId)).toList();
+    }
+
     OrphanReaper reaper() {
         return reaper;
     }

@@ -165,6 +165,11 @@ class DescendantsDoNotEscapeTest {
                 ProcessEntry.environment(e.pid(), marker)).contains("/escape-") && ProcessScan.arguments(e.pid()).contains(token)));
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void tidy() {
+        Modes.tidy();
+    }
+
     @AfterEach
     void cleanUp() {
         for (Instance i : started) {

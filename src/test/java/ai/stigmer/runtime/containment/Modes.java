@@ -29,6 +29,16 @@ final class Modes {
         return session;
     }
 
+    /** Removes the cgroups the tests made (each test class calls this once it is done). */
+    static synchronized void tidy() {
+        if (cgroup != null) {
+            cgroup.ifPresent(Containment::tidy);
+        }
+        if (session != null) {
+            session.tidy();
+        }
+    }
+
     /** "cgroup" or "session". */
     static Containment of(String mode) {
         if (mode.equals("cgroup")) {
