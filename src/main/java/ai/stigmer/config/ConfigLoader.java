@@ -405,7 +405,7 @@ public final class ConfigLoader {
                 pids.isAbsent() ? 0 : pids.integer(1, Integer.MAX_VALUE));
     }
 
-    /** Bytes, with an optional binary unit: {@code 64m}, {@code 1g}, {@code 512k}, {@code 1Gi}. */
+    /** Bytes, with an optional binary unit: {@code 64m}, {@code 1g}, {@code 1536k}, {@code 1Gi}; at least 1m. */
     private static long memory(Node node) {
         String text;
         try {
@@ -416,7 +416,7 @@ public final class ConfigLoader {
         }
         Matcher m = MEMORY.matcher(text.strip());
         if (!m.matches()) {
-            throw node.invalid("expected a size such as 256m, 1g or 512k, found '" + text + "'");
+            throw node.invalid("expected a size such as 256m, 1g or 1536k, found '" + text + "'");
         }
         int shift = switch (m.group(2).isEmpty() ? ' ' : Character.toLowerCase(m.group(2).charAt(0))) {
             case 'k' -> 10;

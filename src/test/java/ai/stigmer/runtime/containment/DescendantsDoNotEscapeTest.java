@@ -139,7 +139,7 @@ class DescendantsDoNotEscapeTest {
     private ProcessRuntime runtime(String mode, String script) {
         Containment containment = Modes.of(mode);
         String component = "escape-" + ThreadLocalRandom.current().nextInt(1_000_000);
-        return new ProcessRuntime(component, "ignored", new ProcessSpec(List.of("/bin/sh", "-c", script), Map.of(), null),
+        return new ProcessRuntime(component, Modes.homeOf(mode), new ProcessSpec(List.of("/bin/sh", "-c", script), Map.of(), null),
                 dir.resolve(component + ".log"), containment);
     }
 

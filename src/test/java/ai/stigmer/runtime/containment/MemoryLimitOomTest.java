@@ -91,7 +91,7 @@ class MemoryLimitOomTest {
         Assumptions.assumeTrue(bare.isPresent(), "no writable cgroup v2 here");
         Assumptions.assumeFalse(readQuietly(real.v2().get().resolve("cgroup.controllers")).contains("memory"),
                 "cgroup v2 has a memory controller here: the limit can be applied");
-        ProcessRuntime runtime = new ProcessRuntime("refused", "ignored",
+        ProcessRuntime runtime = new ProcessRuntime("refused", Modes.HOME,
                 new ProcessSpec(List.of("/bin/sleep", "100000"), Map.of(), null, new ResourcesSpec(32 * MIB, 0, 0)),
                 dir.resolve("refused.log"), bare.get());
 
@@ -147,7 +147,7 @@ class MemoryLimitOomTest {
     private Instance launch(String mode, ResourcesSpec resources, String script) throws Exception {
         Containment containment = Modes.of(mode);
         String component = "oom-" + ThreadLocalRandom.current().nextInt(1_000_000);
-        Instance i = new ProcessRuntime(component, "ignored",
+        Instance i = new ProcessRuntime(component, Modes.homeOf(mode),
                 new ProcessSpec(List.of("/bin/sh", "-c", script), Map.of(), null, resources),
                 dir.resolve(component + ".log"), containment).launch();
         started.add(i);

@@ -24,7 +24,7 @@ final class Modes {
 
     static synchronized Containment session() {
         if (session == null) {
-            session = Containment.session(HOME + "-s");
+            session = Containment.session(homeOf("session"));
         }
         return session;
     }
@@ -37,6 +37,11 @@ final class Modes {
         if (session != null) {
             session.tidy();
         }
+    }
+
+    /** The home id a runtime of {@code mode} must carry in its markers: the containment's own. */
+    static String homeOf(String mode) {
+        return mode.equals("cgroup") ? HOME : HOME + "-s";
     }
 
     /** "cgroup" or "session". */

@@ -138,7 +138,7 @@ class StopEscalationTest {
 
     private ProcessRuntime runtime(String mode, String script) {
         String component = "stop-" + ThreadLocalRandom.current().nextInt(1_000_000);
-        return new ProcessRuntime(component, "ignored",
+        return new ProcessRuntime(component, Modes.homeOf(mode),
                 new ProcessSpec(List.of("/bin/sh", "-c", script), Map.of(), null, ResourcesSpec.NONE),
                 dir.resolve(component + ".log"), Modes.of(mode));
     }
