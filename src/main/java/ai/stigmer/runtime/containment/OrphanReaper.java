@@ -3,6 +3,8 @@ package ai.stigmer.runtime.containment;
 import ai.stigmer.Threads;
 import ai.stigmer.runtime.InstanceMarker;
 import ai.stigmer.runtime.Signals;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,13 +13,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * In the session mode, the daemon is a child subreaper: processes of its instances whose parent
- * ended become its children. Every {@link #PERIOD_MS} ms this reaps those that ended (by their pid,
- * one by one: a {@code waitpid(-1)} would steal the exit status of the JDK's own children) and kills
- * those whose instance is no longer current (stopped or replaced). A child is taken for an orphan of
- * an instance only if it carries a marker of this home, or (once ended, when its environment can no
- * longer be read) was seen carrying one or sits in the session of a current instance; the instances'
- * main processes are the JDK's children and never touched here.
+ * In the session mode, the daemon is a child subreaper: processes whose parent ended become its
+ * children. Every {@link #PERIOD_MS} ms this reaps those that ended (by their pid, one by one: a
+ * {@code waitpid(-1)} would steal the exit status of the JDK's own children) and kills those that
+ * carry the marker of an instance that is no longer current (stopped or replaced).
+ *
+ * <p>A child of the JDK is never reaped here: it was started either in the daemon's session or, by
+ * {@code setsid}, as the leader of its own, and a process can leave its session only by leading a new
+ * one. So a child that is in another session without leading it is an orphan for sure; a child that
+ * leads its own session is taken for an orphan only once seen alive with a marker of this home and
+ * not being the main process of an instance.
  */
 final class OrphanReaper {
     static final long PERIOD_MS = 500;
@@ -48,35 +53,38 @@ final class OrphanReaper {
     }
 
     /** One look at our children: reap the ended orphans, kill the living ones of no current instance. */
-    void sweep() {
-        Set<Long> leaders = ConcurrentHashMap.newKeySet();
-        Set<String> markers = ConcurrentHashMap.newKeySet();
+    synchronized void sweep() {
+        Set<Long> leaders = new HashSet<>();
+        Map<String, Long> live = new HashMap<>(); // marker → main pid (−1 while its launch is in flight)
         for (Enclosure e : containment.currentEnclosures().values()) {
             if (e instanceof SessionEnclosure s) {
                 leaders.add(s.leader());
                 if (!s.finished()) {
-                    markers.add(s.marker());
+                    live.put(s.marker(), s.leader());
                 }
             }
         }
+        long ownSession = ProcessEntry.read(self).map(ProcessEntry::session).orElse(-1L);
         for (ProcessEntry child : ProcessEntry.all()) {
             if (child.ppid() != self || child.pid() <= 1 || leaders.contains(child.pid())) {
                 continue;
             }
+            boolean surelyOrphan = child.session() != ownSession && child.session() != child.pid();
             if (child.gone()) {
-                boolean known = orphans.containsKey(child.pid())
-                        || (leaders.contains(child.session()) && child.session() != child.pid());
-                if (known && Syscalls.reap(child.pid())) {
+                if ((surelyOrphan || orphans.containsKey(child.pid())) && Syscalls.reap(child.pid())) {
                     orphans.remove(child.pid());
                 }
                 continue;
             }
             String marker = ProcessEntry.environment(child.pid(), InstanceMarker.ENV);
-            if (marker == null || !marker.startsWith(homeId + "/")) {
-                continue; // not a process of our instances: a child the JDK started for someone else
+            boolean ours = marker != null && marker.startsWith(homeId + "/");
+            if (ours && live.getOrDefault(marker, 0L) == -1) {
+                continue; // maybe the main process of a launch not yet told its pid: the JDK's child
             }
-            orphans.put(child.pid(), child.startTicks());
-            if (!markers.contains(marker)) {
+            if (surelyOrphan || ours) {
+                orphans.put(child.pid(), child.startTicks());
+            }
+            if (ours && !live.containsKey(marker)) {
                 long ticks = child.startTicks();
                 Syscalls.signalIf(child.pid(), Signals.SIGKILL,
                         pid -> ProcessEntry.read(pid).filter(e -> e.startTicks() == ticks).isPresent());

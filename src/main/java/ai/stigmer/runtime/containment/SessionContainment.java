@@ -40,8 +40,8 @@ final class SessionContainment extends Containment {
     @Override
     public Enclosure enclose(String component, String marker, ResourcesSpec resources) throws LaunchException {
         Enclosure previous = current(component);
-        if (previous != null) {
-            clearLeftovers(component, previous);
+        if (previous != null && !previous.finished()) {
+            clearLeftovers(component, previous); // a stop that emptied it leaves nothing to look for
         }
         Limits limits = Limits.NONE;
         if (resources.any()) {

@@ -63,8 +63,10 @@ final class SessionEnclosure extends Enclosure {
             if (e.pid() <= 1 || e.pid() == self) {
                 continue;
             }
+            // Descendants start after the instance: only younger processes are worth reading the environment of.
             boolean ours = (sessionOurs && e.session() == lead) || limited.contains(e.pid())
-                    || (!e.gone() && !marker.isEmpty() && e.carries(InstanceMarker.ENV, marker));
+                    || (!e.gone() && !marker.isEmpty() && (leadTicks < 0 || e.startTicks() >= leadTicks)
+                            && e.carries(InstanceMarker.ENV, marker));
             if (!ours) {
                 continue;
             }

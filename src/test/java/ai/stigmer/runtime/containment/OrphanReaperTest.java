@@ -90,6 +90,34 @@ class OrphanReaperTest {
         assertFalse(own.isAlive());
     }
 
+    @Test
+    void anEndedOrphanWithoutMarkerIsReapedToo() throws Exception {
+        SessionContainment session = (SessionContainment) Modes.session();
+        String token = token();
+        // Like an exec check's background child: no marker, in the check's session, orphaned to us.
+        assertEquals(0, new ProcessBuilder("setsid", "sh", "-c", "(sleep " + token + " &)").start().waitFor());
+        ProcessEntry orphan = Await.value("the orphan", WAIT, () -> ProcessScan.withArgument(token),
+                l -> !l.isEmpty() && l.get(0).ppid() == SELF).get(0);
+        ProcessHandle.of(orphan.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        Await.until("a zombie", WAIT, () -> ProcessEntry.read(orphan.pid()).map(ProcessEntry::gone).orElse(true));
+
+        session.reaper().sweep();
+
+        assertTrue(ProcessEntry.read(orphan.pid()).filter(e -> e.startTicks() == orphan.startTicks()).isEmpty(), "reaped");
+    }
+
+    @Test
+    void theExitOfAJdkChildThatLeadsItsSessionStaysTheJdks() throws Exception {
+        SessionContainment session = (SessionContainment) Modes.session();
+        for (int round = 0; round < 5; round++) {
+            Process p = new ProcessBuilder("setsid", "sh", "-c", "sleep 0.05; exit 7").start();
+            while (p.isAlive()) {
+                session.reaper().sweep();
+            }
+            assertEquals(7, p.exitValue(), "the sweep took the exit status of a child the JDK started");
+        }
+    }
+
     private static String token() {
         return Integer.toString(ThreadLocalRandom.current().nextInt(1_000_000, 9_000_000));
     }
