@@ -52,6 +52,16 @@ final class OrphanReaper {
         }
     }
 
+    /** In another session than the daemon's without leading it: no child the JDK started can be that. */
+    static boolean surelyOrphan(ProcessEntry child, long daemonSession) {
+        return child.session() != daemonSession && child.session() != child.pid();
+    }
+
+    /** An ended child of ours that is an orphan for sure, or was seen alive as one. */
+    boolean reapable(ProcessEntry child, long daemonSession) {
+        return child.gone() && (surelyOrphan(child, daemonSession) || orphans.containsKey(child.pid()));
+    }
+
     /** One look at our children: reap the ended orphans, kill the living ones of no current instance. */
     synchronized void sweep() {
         Set<Long> leaders = new HashSet<>();
@@ -69,9 +79,9 @@ final class OrphanReaper {
             if (child.ppid() != self || child.pid() <= 1 || leaders.contains(child.pid())) {
                 continue;
             }
-            boolean surelyOrphan = child.session() != ownSession && child.session() != child.pid();
+            boolean surelyOrphan = surelyOrphan(child, ownSession);
             if (child.gone()) {
-                if ((surelyOrphan || orphans.containsKey(child.pid())) && Syscalls.reap(child.pid())) {
+                if (reapable(child, ownSession) && Syscalls.reap(child.pid())) {
                     orphans.remove(child.pid());
                 }
                 continue;
