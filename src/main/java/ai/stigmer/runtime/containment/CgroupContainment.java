@@ -142,8 +142,11 @@ final class CgroupContainment extends Containment {
 
     @Override
     Enclosure reattach(String component, long pid, long startTicks, String marker) {
-        String path = basePath + "/" + component;
-        CgroupEnclosure inCgroup = new CgroupEnclosure(new Cgroup(base.dir().resolve(component)), path, Limits.NONE);
+        // Where the daemon that launched it had its cgroup: ours may differ (another login session).
+        String path = v2PathOf(pid).filter(p -> p.endsWith("/stigmer-" + homeId + "/" + component))
+                .orElse(basePath + "/" + component);
+        Path dir = mounts.v2Dir(path).orElse(base.dir().resolve(component));
+        CgroupEnclosure inCgroup = new CgroupEnclosure(new Cgroup(dir), path, Limits.NONE);
         Enclosure enclosure;
         if (inCgroup.inside(pid)) {
             enclosure = inCgroup;
@@ -154,6 +157,15 @@ final class CgroupContainment extends Containment {
         enclosure.started(pid, startTicks);
         makeCurrent(component, enclosure);
         return enclosure;
+    }
+
+    private static Optional<String> v2PathOf(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup")).stream()
+                    .filter(l -> l.startsWith("0::")).map(l -> l.substring(3)).findFirst();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -70,6 +70,24 @@ record CgroupMounts(Optional<Path> v2, String v2Path, Map<String, Path> v1) {
         return new CgroupMounts(Optional.ofNullable(v2), v2 == null ? "" : ownPaths.get(""), Map.copyOf(v1));
     }
 
+    /**
+     * The directory of the cgroup v2 that {@code /proc/<pid>/cgroup} names {@code path}, where it can be
+     * told from this process's own (not inside a container whose mount hides the hierarchy's top).
+     */
+    Optional<Path> v2Dir(String path) {
+        if (v2.isEmpty()) {
+            return Optional.empty();
+        }
+        String own = v2Path.equals("/") ? "" : v2Path;
+        String dir = v2.get().toString();
+        if (!dir.endsWith(own)) {
+            return Optional.empty();
+        }
+        String top = dir.substring(0, dir.length() - own.length());
+        String relative = path.replaceFirst("^/+", "");
+        return Optional.of(relative.isEmpty() ? Path.of(top) : Path.of(top).resolve(relative));
+    }
+
     /** The directory of cgroup {@code path} on a mount whose root is the hierarchy's {@code root}. */
     private static Path inside(Path mountPoint, String root, String path) {
         String relative = path;

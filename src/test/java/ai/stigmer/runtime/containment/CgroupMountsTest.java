@@ -22,6 +22,7 @@ class CgroupMountsTest {
 
         assertEquals(Optional.of(Path.of("/sys/fs/cgroup/unified")), m.v2());
         assertEquals("/", m.v2Path());
+        assertEquals(Optional.of(Path.of("/sys/fs/cgroup/unified/stigmer-ab/web")), m.v2Dir("/stigmer-ab/web"));
         assertEquals(Map.of("cpu", Path.of("/sys/fs/cgroup/cpu"), "memory", Path.of("/sys/fs/cgroup/memory/process_api/7be1"),
                 "pids", Path.of("/sys/fs/cgroup/pids")), m.v1());
     }
@@ -35,6 +36,7 @@ class CgroupMountsTest {
         assertEquals(Optional.of(Path.of("/sys/fs/cgroup/system.slice/stigmer.service")), m.v2());
         assertEquals("/system.slice/stigmer.service", m.v2Path());
         assertEquals(Map.of(), m.v1());
+        assertEquals(Optional.of(Path.of("/sys/fs/cgroup/user.slice/stigmer-ab/web")), m.v2Dir("/user.slice/stigmer-ab/web"));
     }
 
     @Test
@@ -44,6 +46,7 @@ class CgroupMountsTest {
                 List.of("0::/docker/abc"));
 
         assertEquals(Optional.of(Path.of("/sys/fs/cgroup")), m.v2());
+        assertEquals(Optional.empty(), m.v2Dir("/docker/other"), "above the container's view: not reachable");
     }
 
     @Test
