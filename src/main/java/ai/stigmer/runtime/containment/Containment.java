@@ -1,12 +1,17 @@
 package ai.stigmer.runtime.containment;
 
 import ai.stigmer.config.ResourcesSpec;
+import ai.stigmer.runtime.InstanceMarker;
 import ai.stigmer.runtime.LaunchException;
 import ai.stigmer.runtime.StopFailedException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -74,7 +79,7 @@ public abstract class Containment {
      * component's cgroup, else its session and the marker it carries.
      */
     public Enclosure reattach(String component, long pid, long startTicks) {
-        String marker = ProcessEntry.environment(pid, ai.stigmer.runtime.InstanceMarker.ENV);
+        String marker = ProcessEntry.environment(pid, InstanceMarker.ENV);
         return reattach(component, pid, startTicks, marker == null ? "" : marker);
     }
 
@@ -124,10 +129,10 @@ public abstract class Containment {
      * (on shutdown); a later launch makes them again.
      */
     public void tidy() {
-        for (java.nio.file.Path base : bases()) {
-            try (java.util.stream.Stream<java.nio.file.Path> children = java.nio.file.Files.list(base)) {
-                children.filter(java.nio.file.Files::isDirectory).forEach(c -> new Cgroup(c).remove());
-            } catch (java.io.IOException e) {
+        for (Path base : bases()) {
+            try (Stream<Path> children = Files.list(base)) {
+                children.filter(Files::isDirectory).forEach(c -> new Cgroup(c).remove());
+            } catch (IOException e) {
                 // not there: nothing to tidy
             }
             new Cgroup(base).remove();
@@ -135,7 +140,7 @@ public abstract class Containment {
     }
 
     /** The directories {@code stigmer-<home id>} this mode makes cgroups in. */
-    abstract List<java.nio.file.Path> bases();
+    abstract List<Path> bases();
 
     @Override
     public String toString() {

@@ -20,13 +20,18 @@ import java.util.concurrent.locks.LockSupport;
  * Only processes proven to be inside are signalled. Thread-safe.
  */
 public abstract class Enclosure {
+    /** The first words of the line the wrapper writes to the component log when it cannot join. */
+    public static final String JOIN_FAILED = "stigmer: cannot join cgroup";
+
+    private static final String JOIN_SCRIPT = "for f do [ \"$f\" = -- ] && break; echo $$ > \"$f\" || "
+            + "{ echo \"" + JOIN_FAILED + " ${f%/*}\" >&2; exit 125; }; shift; done; shift; exec \"$@\"";
+
     /** How long SIGKILL may take to empty the enclosure before the stop counts as failed. */
     static final Duration KILL_GRACE = Duration.ofSeconds(5);
 
     private final Limits limits;
     private final long oomKillsAtStart;
-    private Duration killGrace = KILL_GRACE;
-    private volatile boolean stopped;
+    private volatile Duration killGrace = KILL_GRACE;
     private volatile boolean superseded;
     private volatile boolean finished;
 
@@ -63,12 +68,6 @@ public abstract class Enclosure {
         line.addAll(command);
         return line;
     }
-
-    /** The first words of the line the wrapper writes to the component log when it cannot join. */
-    public static final String JOIN_FAILED = "stigmer: cannot join cgroup";
-
-    private static final String JOIN_SCRIPT = "for f do [ \"$f\" = -- ] && break; echo $$ > \"$f\" || "
-            + "{ echo \"" + JOIN_FAILED + " ${f%/*}\" >&2; exit 125; }; shift; done; shift; exec \"$@\"";
 
     /** The cgroup.procs files the wrapper writes the instance's pid into; none where there is no cgroup. */
     abstract List<Path> joinFiles();
@@ -112,15 +111,9 @@ public abstract class Enclosure {
         return limits;
     }
 
-    /** True once a stop has begun: what is still inside then is a leftover, killed on sight. */
-    boolean stopped() {
-        return stopped;
-    }
-
     /** A later instance of the component has its own enclosure now: stopping this one must not touch it. */
     void supersede() {
         superseded = true;
-        stopped = true;
         finished = true;
     }
 
@@ -141,7 +134,6 @@ public abstract class Enclosure {
      * @throws StopFailedException if processes are still inside {@link #KILL_GRACE} after SIGKILL
      */
     public void stop(Duration timeout) {
-        stopped = true;
         if (superseded) {
             return; // what this instance left was cleared before its successor was launched
         }
@@ -161,7 +153,6 @@ public abstract class Enclosure {
 
     /** SIGKILL at once to everything inside, even if superseded; the same failure as {@link #stop}. */
     void kill() {
-        stopped = true;
         killAll();
         if (!awaitEmpty(killGrace)) {
             throw new StopFailedException("still alive " + killGrace.toMillis() + "ms after SIGKILL in "

@@ -10,6 +10,9 @@ import java.util.List;
  * instruction of the component and for everything it starts.
  */
 interface Limits {
+    /** The CFS period every cpu limit is a quota of (100 ms, the kernel's default). */
+    long CPU_PERIOD_US = 100_000;
+
     /** No limit configured: nothing to join, nothing to count. */
     Limits NONE = new Limits() {
         @Override
@@ -54,6 +57,4 @@ interface Limits {
     static long cpuQuotaUs(double cores) {
         return Math.max(1000, Math.round(cores * CPU_PERIOD_US));
     }
-
-    long CPU_PERIOD_US = 100_000;
 }

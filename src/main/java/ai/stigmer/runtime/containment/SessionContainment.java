@@ -2,6 +2,8 @@ package ai.stigmer.runtime.containment;
 
 import ai.stigmer.config.ResourcesSpec;
 import ai.stigmer.runtime.LaunchException;
+import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -65,7 +67,7 @@ final class SessionContainment extends Containment {
     }
 
     @Override
-    java.util.List<java.nio.file.Path> bases() {
+    List<Path> bases() {
         return mounts.v1().values().stream().map(v1 -> v1.resolve("stigmer-" + homeId)).toList();
     }
 
