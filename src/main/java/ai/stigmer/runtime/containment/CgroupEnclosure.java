@@ -19,11 +19,18 @@ class CgroupEnclosure extends Enclosure {
     private final Cgroup cgroup;
     /** The cgroup's path as {@code /proc/<pid>/cgroup} shows it ("0::/stigmer-ab12/web"). */
     private final String procLine;
+    private volatile boolean killFile = true;
 
     CgroupEnclosure(Cgroup cgroup, String hierarchyPath, Limits limits) {
         super(limits);
         this.cgroup = cgroup;
         this.procLine = "0::" + hierarchyPath;
+    }
+
+    /** Kills as on a kernel before 5.14, without {@code cgroup.kill}. */
+    CgroupEnclosure withoutKillFile() {
+        killFile = false;
+        return this;
     }
 
     Cgroup cgroup() {
@@ -76,7 +83,7 @@ class CgroupEnclosure extends Enclosure {
 
     @Override
     void killAll() {
-        if (cgroup.has("cgroup.kill")) {
+        if (killFile && cgroup.has("cgroup.kill")) {
             try {
                 cgroup.write("cgroup.kill", "1");
             } catch (IOException e) {

@@ -91,6 +91,30 @@ class StopEscalationTest {
         assertEquals(List.of(), ProcessScan.withArgument(token));
     }
 
+    /** Before Linux 5.14 there is no cgroup.kill: freeze, kill each, thaw; a forking loop cannot outrun it. */
+    @Test
+    void withoutCgroupKillAFrozenCgroupIsKilledProcessByProcess() throws Exception {
+        Containment containment = Modes.of("cgroup");
+        String token = token();
+        String component = "frozen-" + ThreadLocalRandom.current().nextInt(1_000_000);
+        Cgroup cgroup = new Cgroup(((CgroupContainment) containment).bases().get(0).resolve(component));
+        cgroup.create();
+        CgroupEnclosure old = new CgroupEnclosure(cgroup, hierarchyPath(cgroup), Limits.NONE).withoutKillFile();
+        // Ignores SIGTERM and keeps forking short-lived children that ignore it too.
+        Process p = new ProcessBuilder(old.command(List.of("/bin/sh", "-c",
+                "trap '' TERM; while :; do (trap '' TERM; sleep 0.05) & sleep 0.01; done", "sh", token),
+                Path.of("/usr/bin/setsid"))).redirectErrorStream(true).redirectOutput(dir.resolve("f.log").toFile()).start();
+        Await.until("forking", WAIT, () -> old.members().size() >= 2);
+
+        old.stop(Duration.ofMillis(300));
+
+        assertEquals(List.of(), old.members());
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the main process ended");
+        assertEquals(137, p.exitValue());
+        assertFalse(cgroup.exists(), "removed once empty");
+        assertEquals(List.of(), ProcessScan.withArgument(token));
+    }
+
     private static String hierarchyPath(Cgroup cgroup) throws Exception {
         // The path /proc/<pid>/cgroup shows: the directory below the v2 mount point.
         CgroupMounts mounts = CgroupMounts.ofThisProcess();
