@@ -3,6 +3,8 @@ package ai.stigmer.runtime.containment;
 import ai.stigmer.runtime.ExitStatus;
 import ai.stigmer.runtime.Signals;
 import ai.stigmer.runtime.StopFailedException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -142,8 +144,7 @@ public abstract class Enclosure {
             if (!awaitEmpty(timeout)) {
                 killAll();
                 if (!awaitEmpty(killGrace)) {
-                    throw new StopFailedException("still alive " + killGrace.toMillis() + "ms after SIGKILL in "
-                            + describe() + ": pids " + members());
+                    throw new StopFailedException(left());
                 }
             }
         }
@@ -155,11 +156,25 @@ public abstract class Enclosure {
     void kill() {
         killAll();
         if (!awaitEmpty(killGrace)) {
-            throw new StopFailedException("still alive " + killGrace.toMillis() + "ms after SIGKILL in "
-                    + describe() + ": pids " + members());
+            throw new StopFailedException(left());
         }
         cleanUp();
         finished = true;
+    }
+
+    /** "still alive 5000ms after SIGKILL in cgroup ...: 4242 (sleep 1000), 4243 (sh)". */
+    private String left() {
+        StringBuilder pids = new StringBuilder();
+        for (long pid : members()) {
+            String name;
+            try {
+                name = Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+            } catch (IOException | RuntimeException e) {
+                name = "?";
+            }
+            pids.append(pids.isEmpty() ? "" : ", ").append(pid).append(" (").append(name).append(')');
+        }
+        return "still alive " + killGrace.toMillis() + "ms after SIGKILL in " + describe() + ": " + pids;
     }
 
     private boolean awaitEmpty(Duration timeout) {

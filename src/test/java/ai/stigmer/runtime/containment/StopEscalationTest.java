@@ -81,7 +81,7 @@ class StopEscalationTest {
             StopFailedException e = assertThrows(StopFailedException.class, () -> unkillable.stop(Duration.ofMillis(200)));
 
             assertTrue(e.getMessage().contains(cgroup.dir().toString()), e.getMessage());
-            assertTrue(e.getMessage().contains(Long.toString(p.pid())), e.getMessage());
+            assertTrue(e.getMessage().contains(p.pid() + " (sh)"), e.getMessage());
             assertTrue(p.isAlive(), "the stop said it failed, and it did");
             assertTrue(cgroup.exists(), "a cgroup that holds processes is not removed");
         } finally {
