@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -39,6 +40,8 @@ public final class ConfigLoader {
     private static final Pattern COMPONENT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern CONTAINER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}");
+    private static final Pattern MEMORY = Pattern.compile("([0-9]{1,15})(|[kKmMgG][iI]?[bB]?|[bB])");
+    private static final long MIN_MEMORY = 1L << 20;
     private static final List<String> CHECK_TYPES =
             List.of("process", "tcp", "grpc", "http", "exec", "uptime", "container");
 
@@ -374,7 +377,7 @@ public final class ConfigLoader {
     }
 
     private ProcessSpec process(Node node) {
-        node.map("command", "env", "workingDir");
+        node.map("command", "env", "workingDir", "resources");
         Node dirNode = node.at("workingDir");
         Path workingDir = null;
         if (!dirNode.isAbsent()) {
@@ -386,7 +389,60 @@ public final class ConfigLoader {
                 throw dirNode.invalid("not a valid path: " + e.getMessage());
             }
         }
-        return new ProcessSpec(command(node.at("command")), env(node.at("env")), workingDir);
+        return new ProcessSpec(command(node.at("command")), env(node.at("env")), workingDir,
+                resources(node.at("resources")));
+    }
+
+    /** {@code memory: 256m, cpu: 0.5, pids: 512}, each optional; an absent limit is none. */
+    private static ResourcesSpec resources(Node node) {
+        node.map("memory", "cpu", "pids");
+        Node memory = node.at("memory");
+        Node cpu = node.at("cpu");
+        Node pids = node.at("pids");
+        return new ResourcesSpec(
+                memory.isAbsent() ? 0 : memory(memory),
+                cpu.isAbsent() ? 0 : cpu(cpu),
+                pids.isAbsent() ? 0 : pids.integer(1, Integer.MAX_VALUE));
+    }
+
+    /** Bytes, with an optional binary unit: {@code 64m}, {@code 1g}, {@code 1536k}, {@code 1Gi}; at least 1m. */
+    private static long memory(Node node) {
+        String text;
+        try {
+            text = node.string();
+        } catch (Node.Invalid e) {
+            // A bare number of bytes is fine too; YAML reads it as an integer, not a string.
+            text = Integer.toString(node.integer(1, Integer.MAX_VALUE));
+        }
+        Matcher m = MEMORY.matcher(text.strip());
+        if (!m.matches()) {
+            throw node.invalid("expected a size such as 256m, 1g or 1536k, found '" + text + "'");
+        }
+        int shift = switch (m.group(2).isEmpty() ? ' ' : Character.toLowerCase(m.group(2).charAt(0))) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            default -> 0;
+        };
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw node.invalid("too large: '" + text + "'");
+        }
+        if (bytes < MIN_MEMORY) {
+            throw node.invalid("must be at least 1m (a smaller limit kills the process before it runs), found '" + text + "'");
+        }
+        return bytes;
+    }
+
+    /** Cores: 0.5 is half of one core, 2 is two; CFS quota takes 1 ms of each 100 ms at least. */
+    private static double cpu(Node node) {
+        double cores = node.number();
+        if (!(cores >= 0.01 && cores <= 4096)) {
+            throw node.invalid("must be a number of cores between 0.01 and 4096, such as 0.5, found " + cores);
+        }
+        return cores;
     }
 
     private DockerSpec docker(String component, Node node) {

@@ -9,6 +9,7 @@ import ai.stigmer.probe.ProbeKind;
 import ai.stigmer.probe.Prober;
 import ai.stigmer.Threads;
 import ai.stigmer.runtime.ComponentRuntime;
+import ai.stigmer.runtime.containment.Containment;
 import ai.stigmer.runtime.docker.DockerRuntime;
 import ai.stigmer.runtime.process.ProcessRuntime;
 import ai.stigmer.supervisor.Backoff;
@@ -42,9 +43,11 @@ public final class Daemon implements AutoCloseable {
     private final FileInstanceStore store;
     private final RecordedInstances recorded;
     private final Supervisor supervisor;
+    private final Containment containment;
 
     public Daemon(StigmerConfig config, StigmerHome home) {
         this.config = config;
+        this.containment = Containment.forHome(home.id());
         this.watchdog = Executors.newSingleThreadScheduledExecutor(Threads.daemon("stigmer-watchdog"));
         this.blocking = Executors.newCachedThreadPool(Threads.daemon("stigmer-runtime"));
         this.store = new FileInstanceStore(home.run());
@@ -54,7 +57,7 @@ public final class Daemon implements AutoCloseable {
         for (ComponentConfig c : config.components()) {
             ComponentRuntime runtime = c.docker() != null
                     ? new DockerRuntime(c.name(), home.id(), c.docker())
-                    : new ProcessRuntime(c.name(), home.id(), c.process(), home.componentLog(c.name()));
+                    : new ProcessRuntime(c.name(), home.id(), c.process(), home.componentLog(c.name()), containment);
             runtimes.put(c.name(), runtime);
             Prober prober = prober(c, runtime);
             probers.add(prober);
@@ -82,6 +85,11 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    /** How process components are contained: "cgroup v2 at ..." or "session + subreaper ..." (status, start line). */
+    public Containment containment() {
+        return containment;
+    }
+
     public Supervisor supervisor() {
         return supervisor;
     }
@@ -107,5 +115,6 @@ public final class Daemon implements AutoCloseable {
         probers.forEach(Prober::close);
         watchdog.shutdownNow();
         blocking.shutdownNow();
+        containment.tidy();
     }
 }

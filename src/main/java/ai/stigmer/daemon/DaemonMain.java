@@ -100,9 +100,9 @@ public final class DaemonMain {
                 return 1;
             }
             try (jmx) {
-                log.info("stigmer {} daemon started (pid {}, config {}, {} components, JMX {}:{})", Version.VERSION,
-                        ProcessHandle.current().pid(), config.source(), config.components().size(),
-                        config.jmx().host(), config.jmx().port());
+                log.info("stigmer {} daemon started (pid {}, config {}, {} components, JMX {}:{}, containment: {})",
+                        Version.VERSION, ProcessHandle.current().pid(), config.source(), config.components().size(),
+                        config.jmx().host(), config.jmx().port(), daemon.containment().description());
                 daemon.start();
                 awaitQuietly(shutdownRequested);
                 log.info("Shutting down: stopping components, dependents first");

@@ -61,6 +61,24 @@ class ConfigLoaderErrorsTest {
                             probes: { startup: { failureThreshold: 0 } }
                         """,
                         "components.app.probes.startup.failureThreshold", "must be at least 1"),
+                broken("memory limit without a unit that makes sense", """
+                        components:
+                          app:
+                            process: { command: [run], resources: { memory: 64x } }
+                        """,
+                        "components.app.process.resources.memory", "expected a size such as 256m"),
+                broken("cpu limit of zero", """
+                        components:
+                          app:
+                            process: { command: [run], resources: { cpu: 0 } }
+                        """,
+                        "components.app.process.resources.cpu", "must be a number of cores between 0.01"),
+                broken("unknown resource", """
+                        components:
+                          app:
+                            process: { command: [run], resources: { disk: 1g } }
+                        """,
+                        "components.app.process.resources.disk", "unknown key 'disk'; allowed here: memory, cpu, pids"),
                 broken("misspelt probe key", """
                         components:
                           app:

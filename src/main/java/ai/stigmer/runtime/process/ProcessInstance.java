@@ -3,35 +3,42 @@ package ai.stigmer.runtime.process;
 import ai.stigmer.runtime.ExitStatus;
 import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.InstanceRecord;
-import ai.stigmer.runtime.Signals;
+import ai.stigmer.runtime.containment.Enclosure;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * A component process that leads its own session and process group (pgid = sid = pid). It is
- * identified by pid and start time: it is signalled only while {@code /proc/<pid>/stat} still shows
- * the same start time, so a pid reused by the OS is never touched (SPEC §4, never the wrong process).
+ * A component process that leads its own session and process group (pgid = sid = pid), inside an
+ * {@link Enclosure} (its cgroup, or its session and marker) that holds everything it starts: a stop
+ * ends when nothing of it is left (SPEC §4, stopping an instance). It is identified by pid and start
+ * time: it is signalled only while {@code /proc/<pid>/stat} still shows the same start time, so a pid
+ * reused by the OS is never touched (SPEC §4, never the wrong process).
  */
 final class ProcessInstance implements Instance {
-    private static final Duration KILL_GRACE = Duration.ofSeconds(5);
-
     private final long pid;
     private final long startTicks;
     private final CompletableFuture<ExitStatus> exited;
     private final InstanceRecord record;
+    private final Enclosure enclosure;
 
+    /** An instance known by its session alone. */
     ProcessInstance(long pid, long startTicks, CompletableFuture<ExitStatus> exited) {
-        this(InstanceRecord.ofProcess(pid, startTicks), exited);
+        this(InstanceRecord.ofProcess(pid, startTicks), exited, Enclosure.ofSession(pid, startTicks));
     }
 
-    /** An instance known by its record: pid, start time, and the marker and digests saved with it. */
-    ProcessInstance(InstanceRecord record, CompletableFuture<ExitStatus> exited) {
+    /** An instance known by its record (pid, start time, marker, digests) and what encloses it. */
+    ProcessInstance(InstanceRecord record, CompletableFuture<ExitStatus> exited, Enclosure enclosure) {
         this.pid = record.pid();
         this.startTicks = record.startTicks();
         this.exited = exited;
         this.record = record;
+        this.enclosure = enclosure;
+    }
+
+    /** What holds this instance and everything it started. */
+    Enclosure enclosure() {
+        return enclosure;
     }
 
     @Override
@@ -76,18 +83,15 @@ final class ProcessInstance implements Instance {
                 .toList();
     }
 
+    /**
+     * SIGTERM and SIGCONT to everything in the enclosure, up to {@code timeout}, then SIGKILL; done
+     * when the enclosure is empty.
+     *
+     * @throws ai.stigmer.runtime.StopFailedException if something is left after SIGKILL
+     */
     @Override
     public void stop(Duration timeout) {
-        if (!signalGroup(Signals.SIGTERM)) {
-            return;
-        }
-        // A stopped (SIGSTOP) process keeps SIGTERM pending until it is continued.
-        signalGroup(Signals.SIGCONT);
-        if (awaitGroupGone(timeout)) {
-            return;
-        }
-        signalGroup(Signals.SIGKILL);
-        awaitGroupGone(KILL_GRACE);
+        enclosure.stop(timeout);
     }
 
     /**
@@ -103,21 +107,6 @@ final class ProcessInstance implements Instance {
             any |= LibC.kill(member.pid(), signal);
         }
         return any;
-    }
-
-    private boolean awaitGroupGone(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long pause = Duration.ofMillis(2).toNanos();
-        while (true) {
-            if (groupMembers().isEmpty()) {
-                return true;
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                return false;
-            }
-            LockSupport.parkNanos(pause);
-            pause = Math.min(pause * 2, Duration.ofMillis(50).toNanos());
-        }
     }
 
     @Override

@@ -8,6 +8,8 @@ import ai.stigmer.runtime.InstanceMarker;
 import ai.stigmer.runtime.InstanceRecord;
 import ai.stigmer.runtime.LaunchException;
 import ai.stigmer.runtime.SpecDigest;
+import ai.stigmer.runtime.containment.Containment;
+import ai.stigmer.runtime.containment.Enclosure;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +24,9 @@ import java.util.concurrent.CompletableFuture;
  * survives the daemon and can be signalled as a whole. Its stdout and stderr are appended to the
  * component's log file; an exit carries the last line it wrote there ({@link LastOutputLine}).
  * {@code setsid(1)} starts the session: the JVM cannot, and since our child is
- * never a group leader, setsid execs in place and the pid we see is the component's.
+ * never a group leader, setsid execs in place and the pid we see is the component's. Each instance
+ * is launched into an {@link Enclosure} of the daemon's {@link Containment} (its cgroup, with the
+ * configured resource limits), which holds everything it starts.
  */
 public final class ProcessRuntime implements ComponentRuntime {
     private static final Path SETSID = findSetsid();
@@ -32,16 +36,24 @@ public final class ProcessRuntime implements ComponentRuntime {
     private final String homeId;
     private final ProcessSpec spec;
     private final Path logFile;
+    private final Containment containment;
 
     /**
+     * With the containment this JVM has for {@code homeId} ({@link Containment#forHome}).
+     *
      * @param component the component's name, carried in the instance's marker
      * @param homeId the id of the daemon's home ({@code StigmerHome.id()}), carried in the marker
      */
     public ProcessRuntime(String component, String homeId, ProcessSpec spec, Path logFile) {
+        this(component, homeId, spec, logFile, Containment.forHome(homeId));
+    }
+
+    public ProcessRuntime(String component, String homeId, ProcessSpec spec, Path logFile, Containment containment) {
         this.component = component;
         this.homeId = homeId;
         this.spec = spec;
         this.logFile = logFile;
+        this.containment = containment;
     }
 
     @Override
@@ -51,20 +63,20 @@ public final class ProcessRuntime implements ComponentRuntime {
         }
         String executable = resolveExecutable(spec.command().get(0));
         List<String> command = new ArrayList<>();
-        command.add(SETSID.toString());
         command.add(executable);
         command.addAll(spec.command().subList(1, spec.command().size()));
-        ProcessBuilder builder = new ProcessBuilder(command)
+        if (spec.workingDir() != null && !Files.isDirectory(spec.workingDir())) {
+            throw new LaunchException("working directory " + spec.workingDir() + " does not exist");
+        }
+        String marker = InstanceMarker.value(homeId, component, nonce());
+        Enclosure enclosure = containment.enclose(component, marker, spec.resources());
+        ProcessBuilder builder = new ProcessBuilder(enclosure.command(command, SETSID))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         builder.environment().putAll(spec.env());
-        String marker = InstanceMarker.value(homeId, component, nonce());
         builder.environment().put(InstanceMarker.ENV, marker);
         if (spec.workingDir() != null) {
-            if (!Files.isDirectory(spec.workingDir())) {
-                throw new LaunchException("working directory " + spec.workingDir() + " does not exist");
-            }
             builder.directory(spec.workingDir().toFile());
         }
         Process process;
@@ -78,9 +90,31 @@ public final class ProcessRuntime implements ComponentRuntime {
         }
         long pid = process.pid();
         long startTicks = awaitOwnSession(process);
-        CompletableFuture<ExitStatus> exited = process.onExit().thenApply(p -> exitStatus(p.exitValue(), outputFrom));
+        if (ProcStat.read(pid).map(st -> st.gone() && st.session() != pid).orElse(true)) {
+            refuseIfNotEnclosed(process, outputFrom, enclosure); // ended before it had its own session
+        }
+        enclosure.started(pid, startTicks);
+        CompletableFuture<ExitStatus> exited =
+                process.onExit().thenApply(p -> enclosure.explain(exitStatus(p.exitValue(), outputFrom)));
         return new ProcessInstance(InstanceRecord.ofProcess(pid, startTicks, marker,
-                SpecDigest.ofCommand(spec.command(), spec.workingDir()), SpecDigest.ofEnv(spec.env())), exited);
+                SpecDigest.ofCommand(spec.command(), spec.workingDir()), SpecDigest.ofEnv(spec.env())), exited, enclosure);
+    }
+
+    /**
+     * An instance that ended before it was seen in its own session may have failed to join its
+     * cgroup: that is a failed launch (its wrapper said so on its last line), not an exit.
+     */
+    private void refuseIfNotEnclosed(Process process, long outputFrom, Enclosure enclosure) throws LaunchException {
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        String last = LastOutputLine.read(logFile, outputFrom);
+        if (process.exitValue() == 125 && last.startsWith(Enclosure.JOIN_FAILED)) {
+            throw new LaunchException("could not place the process in " + enclosure.describe() + ": " + last);
+        }
     }
 
     /**
@@ -101,7 +135,8 @@ public final class ProcessRuntime implements ComponentRuntime {
      */
     @Override
     public Optional<Instance> adopt(InstanceRecord record) {
-        return AdoptedProcess.adopt(component, homeId, record, spec, ProcessInstance::new);
+        return AdoptedProcess.adopt(component, homeId, record, spec, (proven, exited) ->
+                new ProcessInstance(proven, exited, containment.reattach(component, proven.pid(), proven.startTicks())));
     }
 
     /**

@@ -1,0 +1,97 @@
+package ai.stigmer.runtime.containment;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/** One cgroup directory (v1 or v2) and the few files containment reads and writes in it. */
+final class Cgroup {
+    private final Path dir;
+
+    Cgroup(Path dir) {
+        this.dir = dir;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** The file a process writes its pid into to join this cgroup. */
+    Path procsFile() {
+        return dir.resolve("cgroup.procs");
+    }
+
+    boolean exists() {
+        return Files.isDirectory(dir);
+    }
+
+    void create() throws IOException {
+        Files.createDirectories(dir);
+    }
+
+    boolean has(String file) {
+        return Files.exists(dir.resolve(file));
+    }
+
+    /** The pids in this cgroup now (zombies are not listed); none if it does not exist. */
+    List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(procsFile(), StandardCharsets.US_ASCII)) {
+                if (!line.isBlank()) {
+                    pids.add(Long.parseLong(line.strip()));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // no cgroup, no process
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read " + procsFile() + ": " + e.getMessage(), e);
+        }
+        return pids;
+    }
+
+    void write(String file, String value) throws IOException {
+        // cgroup files take one write per value: no truncate-and-append tricks.
+        Files.write(dir.resolve(file), value.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE);
+    }
+
+    String read(String file) throws IOException {
+        return Files.readString(dir.resolve(file), StandardCharsets.US_ASCII);
+    }
+
+    /** A counter from a flat keyed file such as {@code memory.events} ("oom_kill 2"), if present. */
+    OptionalLong counter(String file, String key) {
+        try {
+            for (String line : read(file).split("\n")) {
+                String[] f = line.strip().split("\\s+");
+                if (f.length == 2 && f[0].equals(key)) {
+                    return OptionalLong.of(Long.parseLong(f[1]));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone or unreadable: no count
+        }
+        return OptionalLong.empty();
+    }
+
+    /** Removes the directory if it is there and empty of processes; false if it could not. */
+    boolean remove() {
+        try {
+            Files.deleteIfExists(dir);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return dir.toString();
+    }
+}

@@ -1,0 +1,199 @@
+package ai.stigmer.runtime.containment;
+
+import ai.stigmer.runtime.ExitStatus;
+import ai.stigmer.runtime.Signals;
+import ai.stigmer.runtime.StopFailedException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * What holds one instance of a component and everything it starts: a cgroup, or the instance's
+ * session and environment marker. Made by {@link Containment} before the launch; the launch runs
+ * {@link #command} so that the instance is inside before it execs.
+ *
+ * <p>A stop (SPEC §4, stopping an instance) sends SIGTERM and SIGCONT to every process of the
+ * enclosure, waits for it to empty up to the stop timeout, then SIGKILLs what is left; it is done
+ * when no process is left, and fails with {@link StopFailedException} naming what is left otherwise.
+ * Only processes proven to be inside are signalled. Thread-safe.
+ */
+public abstract class Enclosure {
+    /** The first words of the line the wrapper writes to the component log when it cannot join. */
+    public static final String JOIN_FAILED = "stigmer: cannot join cgroup";
+
+    private static final String JOIN_SCRIPT = "for f do [ \"$f\" = -- ] && break; echo $$ > \"$f\" || "
+            + "{ echo \"" + JOIN_FAILED + " ${f%/*}\" >&2; exit 125; }; shift; done; shift; exec \"$@\"";
+
+    /** How long SIGKILL may take to empty the enclosure before the stop counts as failed. */
+    static final Duration KILL_GRACE = Duration.ofSeconds(5);
+
+    private final Limits limits;
+    private final long oomKillsAtStart;
+    private volatile Duration killGrace = KILL_GRACE;
+    private volatile boolean superseded;
+    private volatile boolean finished;
+
+    Enclosure(Limits limits) {
+        this.limits = limits;
+        this.oomKillsAtStart = limits.oomKills();
+    }
+
+    /**
+     * The session of the process {@code pid} started at {@code startTicks}, without a marker: what an
+     * instance is known by when nothing more is known of it.
+     */
+    public static Enclosure ofSession(long pid, long startTicks) {
+        SessionEnclosure session = new SessionEnclosure("", Limits.NONE);
+        session.started(pid, startTicks);
+        return session;
+    }
+
+    /**
+     * The command line that runs {@code command} (an absolute executable and its arguments) inside
+     * this enclosure, in a session of its own, with the pid of the JDK's child being the component's.
+     */
+    public List<String> command(List<String> command, Path setsid) {
+        List<Path> join = joinFiles();
+        List<String> line = new ArrayList<>();
+        if (!join.isEmpty()) {
+            // The shell writes its own pid ($$) into each cgroup, then execs in place: the component
+            // is inside before its first instruction, and keeps the pid the JDK knows.
+            line.addAll(List.of("/bin/sh", "-c", JOIN_SCRIPT, "stigmer-join"));
+            join.forEach(p -> line.add(p.toString()));
+            line.add("--");
+        }
+        line.add(setsid.toString()); // never a group leader here, so setsid(1) execs in place too
+        line.addAll(command);
+        return line;
+    }
+
+    /** The cgroup.procs files the wrapper writes the instance's pid into; none where there is no cgroup. */
+    abstract List<Path> joinFiles();
+
+    /** Tells the enclosure the pid and start time of the instance once it runs in its own session. */
+    public abstract void started(long pid, long startTicks);
+
+    /** The processes inside now (pids; zombies excluded). */
+    public abstract List<Long> members();
+
+    /** Sends {@code signal} to every process inside; false if there was none. */
+    abstract boolean signalAll(int signal);
+
+    /** SIGKILL to every process inside, at once where the kernel can (cgroup.kill). */
+    void killAll() {
+        signalAll(Signals.SIGKILL);
+    }
+
+    /** Removes what was made for the instance (cgroup directories) once it is empty. */
+    abstract void cleanUp();
+
+    /** What the enclosure is, for messages: "cgroup /sys/fs/cgroup/unified/stigmer-ab12/web". */
+    public abstract String describe();
+
+    /**
+     * The exit of the instance, told as an OOM kill when the memory limit killed a process of it
+     * since the launch: "OOM killed (memory limit 64m)".
+     */
+    public ExitStatus explain(ExitStatus exit) {
+        if (limits.spec().memoryBytes() <= 0 || limits.oomKills() <= oomKillsAtStart) {
+            return exit;
+        }
+        String limit = "memory limit " + limits.spec().memoryText();
+        if (exit.signal() == Signals.SIGKILL) {
+            return new ExitStatus(exit.code(), exit.signal(), "OOM killed (" + limit + ")");
+        }
+        return new ExitStatus(exit.code(), exit.signal(), exit.describe() + " after an OOM kill in the instance (" + limit + ")");
+    }
+
+    Limits limits() {
+        return limits;
+    }
+
+    /** A later instance of the component has its own enclosure now: stopping this one must not touch it. */
+    void supersede() {
+        superseded = true;
+        finished = true;
+    }
+
+    /** True once a stop or kill has emptied the enclosure, or a successor replaced it. */
+    boolean finished() {
+        return finished;
+    }
+
+    void setKillGrace(Duration grace) {
+        this.killGrace = grace;
+    }
+
+    /**
+     * Stops everything inside: SIGTERM and SIGCONT (a stopped process keeps SIGTERM pending until
+     * continued), up to {@code timeout} for the enclosure to empty, then SIGKILL. Safe to call again
+     * and after the instance ended: then it only clears what the instance left behind.
+     *
+     * @throws StopFailedException if processes are still inside {@link #KILL_GRACE} after SIGKILL
+     */
+    public void stop(Duration timeout) {
+        if (superseded) {
+            return; // what this instance left was cleared before its successor was launched
+        }
+        if (signalAll(Signals.SIGTERM)) {
+            signalAll(Signals.SIGCONT);
+            if (!awaitEmpty(timeout)) {
+                killAll();
+                if (!awaitEmpty(killGrace)) {
+                    throw new StopFailedException(left());
+                }
+            }
+        }
+        cleanUp();
+        finished = true;
+    }
+
+    /** SIGKILL at once to everything inside, even if superseded; the same failure as {@link #stop}. */
+    void kill() {
+        killAll();
+        if (!awaitEmpty(killGrace)) {
+            throw new StopFailedException(left());
+        }
+        cleanUp();
+        finished = true;
+    }
+
+    /** "still alive 5000ms after SIGKILL in cgroup ...: 4242 (sleep 1000), 4243 (sh)". */
+    private String left() {
+        StringBuilder pids = new StringBuilder();
+        for (long pid : members()) {
+            String name;
+            try {
+                name = Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+            } catch (IOException | RuntimeException e) {
+                name = "?";
+            }
+            pids.append(pids.isEmpty() ? "" : ", ").append(pid).append(" (").append(name).append(')');
+        }
+        return "still alive " + killGrace.toMillis() + "ms after SIGKILL in " + describe() + ": " + pids;
+    }
+
+    private boolean awaitEmpty(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = Duration.ofMillis(1).toNanos();
+        while (true) {
+            if (members().isEmpty()) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, Duration.ofMillis(50).toNanos());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

@@ -1,0 +1,107 @@
+package ai.stigmer.runtime.containment;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+
+/**
+ * The Linux calls containment needs and the JDK lacks: signals through a pidfd (so that a pid reused
+ * between the check and the signal is never hit), the child-subreaper flag, and the reap of one
+ * given child. The pidfd syscall numbers (424, 434) are the same on every architecture.
+ */
+final class Syscalls {
+    private interface C extends Library {
+        int syscall(long number, Object... args) throws LastErrorException;
+
+        int kill(int pid, int sig) throws LastErrorException;
+
+        int close(int fd) throws LastErrorException;
+
+        int prctl(int option, long arg2, long arg3, long arg4, long arg5) throws LastErrorException;
+
+        int waitpid(int pid, int[] status, int options) throws LastErrorException;
+    }
+
+    private static final C C_LIB = Native.load("c", C.class);
+    private static final long SYS_PIDFD_SEND_SIGNAL = 424;
+    private static final long SYS_PIDFD_OPEN = 434;
+    private static final int PR_SET_CHILD_SUBREAPER = 36;
+    private static final int WNOHANG = 1;
+    private static final int ESRCH = 3;
+    private static final int ECHILD = 10;
+    private static final int ENOSYS = 38;
+    private static volatile boolean pidfdMissing;
+
+    private Syscalls() {}
+
+    /**
+     * Sends {@code sig} to {@code pid} only if {@code stillOurs} holds once the process is pinned by a
+     * pidfd: a process that ends after the check cannot pass its signal on to a newcomer with its pid.
+     * False if the process is gone or is not ours.
+     */
+    static boolean signalIf(long pid, int sig, java.util.function.LongPredicate stillOurs) {
+        if (pid <= 1 || pid == ProcessHandle.current().pid()) {
+            return false; // never init, never the daemon itself
+        }
+        int p = Math.toIntExact(pid);
+        if (pidfdMissing) {
+            return stillOurs.test(pid) && kill(p, sig);
+        }
+        int fd;
+        try {
+            fd = C_LIB.syscall(SYS_PIDFD_OPEN, p, 0);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == ENOSYS) {
+                pidfdMissing = true; // a kernel before 5.3: check, then kill (a narrow race remains)
+                return signalIf(pid, sig, stillOurs);
+            }
+            return false; // ESRCH: gone
+        }
+        try {
+            if (!stillOurs.test(pid)) {
+                return false;
+            }
+            C_LIB.syscall(SYS_PIDFD_SEND_SIGNAL, fd, sig, null, 0);
+            return true;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == ESRCH) {
+                return false;
+            }
+            throw new IllegalStateException("pidfd_send_signal(" + pid + ", " + sig + ") failed: errno " + e.getErrorCode(), e);
+        } finally {
+            C_LIB.close(fd);
+        }
+    }
+
+    private static boolean kill(int pid, int sig) {
+        try {
+            C_LIB.kill(pid, sig);
+            return true;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == ESRCH) {
+                return false;
+            }
+            throw new IllegalStateException("kill(" + pid + ", " + sig + ") failed: errno " + e.getErrorCode(), e);
+        }
+    }
+
+    /** Makes this process the reaper of its orphaned descendants (PR_SET_CHILD_SUBREAPER). */
+    static void becomeSubreaper() {
+        C_LIB.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    }
+
+    /**
+     * Reaps {@code pid} if it is a child of ours that has ended; never waits, never any other pid
+     * (waitpid(−1) would take the exit status of the JDK's own children). True if it was reaped.
+     */
+    static boolean reap(long pid) {
+        try {
+            return C_LIB.waitpid(Math.toIntExact(pid), new int[1], WNOHANG) > 0;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == ECHILD) {
+                return false;
+            }
+            throw new IllegalStateException("waitpid(" + pid + ") failed: errno " + e.getErrorCode(), e);
+        }
+    }
+}
