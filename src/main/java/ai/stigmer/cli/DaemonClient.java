@@ -88,6 +88,7 @@ final class DaemonClient implements AutoCloseable {
         // The RMI timeouts bound each read; this bounds the whole login, however many reads it takes.
         Thread thread = new Thread(login, "stigmer-jmx-connect");
         thread.setDaemon(true);
+        long started = System.nanoTime();
         thread.start();
         try {
             return new DaemonClient(login.get(CONNECT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS), jmx, home,
@@ -108,12 +109,12 @@ final class DaemonClient implements AutoCloseable {
             } else if (cause instanceof NotBoundException) {
                 throw unreachable(jmx, home, "its registry has no jmxrmi");
             } else if (cause instanceof IOException io) {
-                throw unreachable(jmx, home, reason(io, CONNECT_DEADLINE));
+                throw unreachable(jmx, home, reason(io, Duration.ofNanos(System.nanoTime() - started)));
             }
             throw new CliException(ExitCode.FAILURE, "JMX connection to " + jmx.host() + ":" + jmx.port()
                     + " failed: " + cause);
         } catch (IOException e) {
-            throw unreachable(jmx, home, reason(e, CONNECT_DEADLINE));
+            throw unreachable(jmx, home, reason(e, Duration.ofNanos(System.nanoTime() - started)));
         }
     }
 
@@ -127,11 +128,11 @@ final class DaemonClient implements AutoCloseable {
                 .orElseGet(() -> new CliException.NotRunning(jmx.host(), jmx.port()));
     }
 
-    /** "connection refused", "no reply within 10s" or the first line of the message. */
-    private static String reason(IOException e, Duration timeout) {
+    /** "connection refused", "no reply within 5s" (as long as it waited) or the first line of the message. */
+    private static String reason(IOException e, Duration waited) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SocketTimeoutException) {
-                return "no reply within " + timeout.toSeconds() + "s";
+                return "no reply within " + Math.max(1, Math.round(waited.toMillis() / 1000.0)) + "s";
             } else if (t instanceof ConnectException) {
                 return "connection refused";
             }
