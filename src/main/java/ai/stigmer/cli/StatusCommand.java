@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show every component and its health, read over JMX.",
-            "Exit 0 when all are Running, 1 when some are not, 3 when the daemon is not running,",
-            "4 when it runs but does not answer in time or refuses the credentials."})
+            "Exit 0 when all are Running, 1 when some are not, 3 when the daemon is not running, "
+                + "4 when it runs but does not answer in time or refuses the credentials."})
 final class StatusCommand implements Callable<Integer> {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     private final CliEnvironment env;

@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "stop", mixinStandardHelpOptions = true,
         description = {"Stop every component (dependents first), then the daemon, and check that nothing is left.",
-            "Exit 0 when everything is gone, also when nothing was running; 1 naming what is still running;",
-            "4 when the daemon refuses the credentials."})
+            "Exit 0 when everything is gone, also when nothing was running; 1 naming what is still running; "
+                + "4 when the daemon refuses the credentials."})
 final class StopCommand implements Callable<Integer> {
     /** Added to the components' stop timeouts for the default wait: JVM exit, engine round trips. */
     static final Duration MARGIN = Duration.ofSeconds(30);
@@ -169,7 +169,7 @@ final class StopCommand implements Callable<Integer> {
             try {
                 Duration d = Durations.parse(timeout);
                 if (d.isNegative() || d.isZero()) {
-                    throw new IllegalArgumentException("--timeout must be more than zero");
+                    throw new IllegalArgumentException("must be more than zero, found '" + timeout + "'");
                 }
                 return d;
             } catch (IllegalArgumentException e) {

@@ -132,6 +132,28 @@ class CliCommandsTest {
     }
 
     @Test
+    void stopWithoutDaemonNamesRecordedInstancesThatStillRunButNeverAReusedPid() throws Exception {
+        plane.close();
+        Process orphan = new ProcessBuilder("sleep", "1010").start();
+        try {
+            long ticks = ai.stigmer.runtime.process.ProcStat.read(orphan.pid()).orElseThrow().startTicks();
+            Path record = home.run().resolve("stigmer-server.instance");
+            // The same pid with another start time: a process the OS gave the pid to, not the instance.
+            Files.writeString(record, "pid=" + orphan.pid() + "\nstartTicks=" + (ticks - 1) + "\ncontainerId=\n");
+            assertEquals(0, run("server", "stop"), out.toString());
+            assertEquals("stigmer daemon is not running\n", out.toString());
+
+            Files.writeString(record, "pid=" + orphan.pid() + "\nstartTicks=" + ticks + "\ncontainerId=\n");
+            assertEquals(1, run("server", "stop"), out.toString());
+            assertTrue(out.toString().startsWith("stigmer daemon is not running, but instances it started are left: "
+                    + "stigmer-server (pid " + orphan.pid() + ")\n"), out.toString());
+            assertTrue(orphan.isAlive(), "stop without a daemon signals nothing");
+        } finally {
+            orphan.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void wrongCredentialsExitFourAndNameTheFileRead() throws Exception {
         // The command line pointed at other credentials (another home) than the daemon's.
         StigmerHome other = new StigmerHome(root.resolve("other")).ensure();
