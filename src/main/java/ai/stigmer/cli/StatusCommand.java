@@ -60,7 +60,8 @@ final class StatusCommand implements Callable<Integer> {
                 throw e;
             }
             // The daemon runs (its lock is held): one line, on the output monitors read.
-            out.println(json ? StatusFormatter.notAnsweringJson(e.getMessage()) : e.getMessage());
+            out.println(json ? StatusFormatter.notReadableJson(e instanceof CliException.CredentialsRefused, e.getMessage())
+                    : e.getMessage());
             return ExitCode.NOT_ANSWERING;
         }
         out.print(json ? StatusFormatter.json(report) + "\n" : StatusFormatter.text(report));

@@ -69,13 +69,14 @@ final class StatusFormatter {
     }
 
     /**
-     * The JSON for a daemon that runs but cannot be read (no answer in time, credentials refused):
-     * {@code {"running":true,"answering":false,"message":...}}.
+     * The JSON for a daemon that runs but cannot be read: {@code {"running":true,"answering":false,
+     * "message":...}} when it gives no answer in time, {@code "answering":true} when it refuses the
+     * credentials.
      */
-    static String notAnsweringJson(String message) {
+    static String notReadableJson(boolean answering, String message) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("running", true);
-        root.put("answering", false);
+        root.put("answering", answering);
         root.put("message", message);
         return Json.write(root);
     }

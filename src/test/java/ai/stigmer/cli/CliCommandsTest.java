@@ -163,6 +163,8 @@ class CliCommandsTest {
         assertEquals(4, run("server", "status"));
         assertTrue(out.toString().contains("refused the credentials of role monitor read from " + passwords), out.toString());
         assertEquals(1, out.toString().strip().lines().count(), out.toString());
+        assertEquals(4, run("server", "status", "--json"));
+        assertTrue(out.toString().startsWith("{\"running\":true,\"answering\":true,"), out.toString());
         assertEquals(4, run("server", "stop"));
         assertTrue(err.toString().contains("refused the credentials of role control read from " + passwords), err.toString());
         assertEquals(4, run("server", "restart", "stigmer-server"));

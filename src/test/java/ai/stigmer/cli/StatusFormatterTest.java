@@ -177,11 +177,14 @@ class StatusFormatterTest {
 
     @Test
     void aDaemonThatDoesNotAnswerIsStillRunningInJson() throws Exception {
-        JsonNode root = new ObjectMapper().readTree(StatusFormatter.notAnsweringJson(
+        JsonNode root = new ObjectMapper().readTree(StatusFormatter.notReadableJson(false,
                 "stigmer daemon (pid 42) does not answer on 127.0.0.1:50099"));
         assertEquals(true, root.get("running").asBoolean());
         assertEquals(false, root.get("answering").asBoolean());
         assertEquals("stigmer daemon (pid 42) does not answer on 127.0.0.1:50099", root.get("message").asText());
+        JsonNode refused = new ObjectMapper().readTree(StatusFormatter.notReadableJson(true, "refused"));
+        assertEquals(true, refused.get("running").asBoolean());
+        assertEquals(true, refused.get("answering").asBoolean());
     }
 
     @Test
