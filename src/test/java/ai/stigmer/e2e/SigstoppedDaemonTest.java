@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 8, Show 4: a daemon stopped with SIGSTOP holds its lock but cannot answer. {@code status}
- * says so within its deadline (exit 4, "does not answer"), and {@code stop} exits non-zero without
- * claiming the daemon stopped. The daemon is continued at the end, and is then fine.
+ * says so within its deadline (exit 4, "does not answer"), {@code stop} exits non-zero without
+ * claiming the daemon stopped, and {@code server} starts no second daemon beside it. The daemon is
+ * continued at the end, and is then fine.
  */
 class SigstoppedDaemonTest {
     /** Far above the command line's own deadlines (10 s to connect), far below the harness's 2 min. */
@@ -67,6 +68,12 @@ class SigstoppedDaemonTest {
         Result json = install.stigmer("server", "status", "--json");
         assertEquals(4, json.exit(), json.out());
         assertTrue(json.out().contains("\"running\":true,\"answering\":false"), json.out());
+
+        Result second = install.stigmer("server");
+        assertEquals(1, second.exit(), second.out());
+        assertTrue(second.out().contains("stigmer daemon (pid " + daemon + ") does not answer on"), second.out());
+        assertTrue(second.out().contains("not starting another"), second.out());
+        assertEquals(daemon, install.daemonPid(), "no second daemon");
 
         Result stop = install.stigmer("server", "stop", "--timeout", "5s");
         assertNotEquals(0, stop.exit(), stop.out());
