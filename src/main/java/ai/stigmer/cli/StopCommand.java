@@ -102,12 +102,16 @@ final class StopCommand implements Callable<Integer> {
     private int notAnswering(CliException.NotAnswering e, PrintWriter out, Duration wait, JmxConfig jmx)
             throws InterruptedException {
         out.println(e.getMessage());
+        Optional<DaemonLock.Holder> holder = DaemonLock.holder(env.home().run());
+        if (holder.isEmpty()) {
+            return notRunning(out); // it exited meanwhile
+        }
         // The pid holds the daemon's lock (read from /proc/locks): it is the daemon, not a stale pid file.
-        Optional<LiveProcess> daemon = DaemonLock.holder(env.home().run()).filter(DaemonLock.Holder::proven)
-                .flatMap(h -> LiveProcess.of(h.pid()));
+        Optional<LiveProcess> daemon = holder.filter(DaemonLock.Holder::proven).flatMap(h -> LiveProcess.of(h.pid()));
         StopOutcome outcome = new StopOutcome(daemon, StopOutcome.instances(List.of(), records()));
         if (daemon.isEmpty()) {
-            out.println("cannot tell which process holds the daemon lock; nothing was signalled");
+            out.println("cannot tell which process holds " + env.home().run().resolve(DaemonLock.FILE)
+                    + "; nothing was signalled");
             return fail(outcome.check(), out, ExitCode.NOT_ANSWERING);
         }
         long pid = daemon.get().pid();
@@ -117,6 +121,7 @@ final class StopCommand implements Callable<Integer> {
             return fail(outcome.check(), out, ExitCode.FAILURE);
         }
         if (!daemon.get().terminate()) {
+            out.println("could not send SIGTERM to stigmer daemon (pid " + pid + ")");
             return fail(outcome.check(), out, ExitCode.FAILURE);
         }
         out.println("Sent SIGTERM to stigmer daemon (pid " + pid + ")...");
