@@ -63,7 +63,15 @@ final class StopCommand implements Callable<Integer> {
         JmxConfig jmx = env.jmx(configFile);
         Duration wait = wait(configFile);
         StopOutcome outcome;
-        try (DaemonClient client = DaemonClient.connect(jmx, env.home(), JmxCredentials.CONTROL, CALL_TIMEOUT)) {
+        DaemonClient client;
+        try {
+            client = DaemonClient.connect(jmx, env.home(), JmxCredentials.CONTROL, CALL_TIMEOUT);
+        } catch (CliException.NotRunning e) {
+            return notRunning(out);
+        } catch (CliException.NotAnswering e) {
+            return notAnswering(e, out, wait, jmx);
+        }
+        try {
             StatusReport report = client.status();
             // This very JVM serves JMX in the command line's own tests: it cannot watch itself exit.
             Optional<LiveProcess> daemon = report.daemonPid() == ProcessHandle.current().pid()
@@ -73,11 +81,21 @@ final class StopCommand implements Callable<Integer> {
             out.flush();
             client.shutdown();
         } catch (CliException.NotRunning e) {
+            client.close();
             return notRunning(out);
         } catch (CliException.NotAnswering e) {
+            client.close();
             return notAnswering(e, out, wait, jmx);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
         }
-        return await(outcome, wait, jmx, out);
+        StopProgress progress = StopProgress.start(client, out);
+        try {
+            return await(outcome, wait, jmx, out, progress);
+        } finally {
+            progress.finish();
+        }
     }
 
     /** SPEC §7: exit 0 when nothing was running; instances a dead daemon left behind are named. */
@@ -126,11 +144,12 @@ final class StopCommand implements Callable<Integer> {
         }
         out.println("Sent SIGTERM to stigmer daemon (pid " + pid + ")...");
         out.flush();
-        return await(outcome, wait, jmx, out);
+        return await(outcome, wait, jmx, out, null);
     }
 
-    /** Waits up to {@code wait} for the daemon to exit, then checks every instance. */
-    private int await(StopOutcome outcome, Duration wait, JmxConfig jmx, PrintWriter out) throws InterruptedException {
+    /** Waits up to {@code wait} for the daemon to exit, then checks every instance; {@code progress} may be null. */
+    private int await(StopOutcome outcome, Duration wait, JmxConfig jmx, PrintWriter out, StopProgress progress)
+            throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         boolean suspended = false;
         while (!(outcome.daemon().isPresent() ? outcome.daemonGone() : !DaemonClient.answers(jmx))) {
@@ -139,6 +158,9 @@ final class StopCommand implements Callable<Integer> {
                 break;
             }
             TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+        }
+        if (progress != null) {
+            progress.finish();
         }
         StopOutcome.Report report = outcome.check();
         if (report.clean()) {
