@@ -55,6 +55,7 @@ class StopTermIgnoringComponentTest {
                 + "): stopped with SIGKILL after its stop timeout (it ignores SIGTERM)\n"), stop.out());
         assertTrue(stop.out().endsWith("stigmer daemon stopped\n"), stop.out());
         assertFalse(stop.out().contains("still running"), stop.out());
+        assertFalse(stop.out().contains("WARNING"), "only the command's own words:\n" + stop.out());
         assertTrue(gone(daemon), "daemon");
         for (long pid : group) {
             assertTrue(gone(pid), "left behind: " + pid + "\n" + stop.out());
