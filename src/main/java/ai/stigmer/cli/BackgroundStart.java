@@ -54,6 +54,9 @@ final class BackgroundStart {
             return ExitCode.OK;
         } catch (CliException.NotRunning e) {
             // start one below
+        } catch (CliException.NotAnswering | CliException.CredentialsRefused e) {
+            err.println(e.getMessage() + "; not starting another");
+            return ExitCode.FAILURE;
         } catch (CliException e) {
             err.println("Something answers on " + jmx.host() + ":" + jmx.port() + " but: " + e.getMessage());
             return ExitCode.FAILURE;
@@ -114,7 +117,7 @@ final class BackgroundStart {
     }
 
     private StatusReport status(JmxConfig jmx) {
-        try (DaemonClient client = DaemonClient.connect(jmx, env.home().jmx(), JmxCredentials.MONITOR, CALL_TIMEOUT)) {
+        try (DaemonClient client = DaemonClient.connect(jmx, env.home(), JmxCredentials.MONITOR, CALL_TIMEOUT)) {
             return client.status();
         }
     }

@@ -1,11 +1,14 @@
 package ai.stigmer.cli;
 
 import ai.stigmer.config.JmxConfig;
+import ai.stigmer.daemon.StigmerHome;
 import ai.stigmer.jmx.JmxCredentials;
 import ai.stigmer.jmx.ObjectNames;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.rmi.NotBoundException;
@@ -16,6 +19,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.management.Attribute;
 import javax.management.JMException;
 import javax.management.MBeanException;
@@ -27,48 +34,111 @@ import javax.management.remote.rmi.RMIConnector;
 import javax.management.remote.rmi.RMIServer;
 
 /**
- * The command line's JMX connection to the daemon, logged in as one role. Every failure becomes a
- * {@link CliException}: no answer is {@link CliException.NotRunning}.
+ * The command line's JMX connection to the daemon, logged in as one role. Every call has a deadline,
+ * so a stopped (SIGSTOP) or overloaded daemon cannot hold the command line. Every failure becomes a
+ * {@link CliException} that tells apart (SPEC §7): no daemon ({@link CliException.NotRunning}, nobody
+ * holds the home's lock), a daemon that does not answer ({@link CliException.NotAnswering}) and one
+ * that refuses the credentials ({@link CliException.CredentialsRefused}).
  */
 final class DaemonClient implements AutoCloseable {
+    /** The whole login (registry lookup, handshake, authentication) must be done within this. */
+    static final Duration CONNECT_DEADLINE = Duration.ofSeconds(10);
+    /** How long a new RMI connection may wait for the daemon's handshake. */
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
     private static final String[] DAEMON_ATTRIBUTES = {"Pid", "UptimeSeconds", "Version", "MonitoringActive", "ComponentNames"};
     private static final String[] COMPONENT_ATTRIBUTES = {"Name", "Kind", "State", "Ready", "Pid", "ContainerId",
         "UptimeSeconds", "Restarts", "RestartsInWindow", "ConsecutiveFailures", "NextRestartInMillis", "LastError",
-        "LastExitCode"};
+        "LastExitCode", "Stopping", "StopRemainingMillis"};
 
     private final JMXConnector connector;
     private final MBeanServerConnection connection;
+    private final JmxConfig jmx;
+    private final StigmerHome home;
+    private final Duration responseTimeout;
 
-    private DaemonClient(JMXConnector connector) throws IOException {
+    private DaemonClient(JMXConnector connector, JmxConfig jmx, StigmerHome home, Duration responseTimeout)
+            throws IOException {
         this.connector = connector;
         this.connection = connector.getMBeanServerConnection();
+        this.jmx = jmx;
+        this.home = home;
+        this.responseTimeout = responseTimeout;
     }
 
     /**
-     * Connects as {@code role} with its password from {@code jmxDir}. A call that gets no reply
-     * within {@code responseTimeout} fails (the JVM's RMI client reads this setting once).
+     * Connects as {@code role} with its password from the home's {@code jmx/}, within
+     * {@link #CONNECT_DEADLINE}. A later call that gets no reply within {@code responseTimeout}
+     * fails (the JVM's RMI client reads this setting once, at its first connection).
      */
-    static DaemonClient connect(JmxConfig jmx, Path jmxDir, String role, Duration responseTimeout) {
+    static DaemonClient connect(JmxConfig jmx, StigmerHome home, String role, Duration responseTimeout) {
         System.setProperty("sun.rmi.transport.tcp.responseTimeout", String.valueOf(responseTimeout.toMillis()));
-        System.setProperty("sun.rmi.transport.tcp.handshakeTimeout", "5000");
-        String password = password(jmx, jmxDir, role);
+        System.setProperty("sun.rmi.transport.tcp.handshakeTimeout", String.valueOf(HANDSHAKE_TIMEOUT.toMillis()));
+        Path file = home.jmx().resolve(JmxCredentials.PASSWORD_FILE);
+        String password = password(jmx, home, role);
         Map<String, Object> env = new HashMap<>();
         env.put(JMXConnector.CREDENTIALS, new String[] {role, password});
         env.put("jmx.remote.x.client.connection.check.period", 0L);
-        try {
+        FutureTask<JMXConnector> login = new FutureTask<>(() -> {
             // What service:jmx:rmi:///jndi/rmi://host:port/jmxrmi means, without loading JNDI (status speed).
             RMIServer server = (RMIServer) LocateRegistry.getRegistry(jmx.host(), jmx.port()).lookup("jmxrmi");
             JMXConnector connector = new RMIConnector(server, env);
             connector.connect(env);
-            return new DaemonClient(connector);
-        } catch (NotBoundException e) {
-            throw new CliException.NotRunning(jmx.host(), jmx.port()); // a registry, but no daemon (yet)
-        } catch (SecurityException e) {
-            throw new CliException(ExitCode.FAILURE, "JMX login as " + role + " refused on " + jmx.host() + ":"
-                    + jmx.port() + " (" + e.getMessage() + "; password in " + jmxDir.resolve(JmxCredentials.PASSWORD_FILE) + ")");
+            return connector;
+        });
+        // The RMI timeouts bound each read; this bounds the whole login, however many reads it takes.
+        Thread thread = new Thread(login, "stigmer-jmx-connect");
+        thread.setDaemon(true);
+        long started = System.nanoTime();
+        thread.start();
+        try {
+            return new DaemonClient(login.get(CONNECT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS), jmx, home,
+                    responseTimeout);
+        } catch (TimeoutException e) {
+            thread.interrupt();
+            throw unreachable(jmx, home, "no reply within " + CONNECT_DEADLINE.toSeconds() + "s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(jmx, home, "interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SecurityException) {
+                long pid = DaemonLock.holder(home.run()).map(DaemonLock.Holder::pid).orElse(-1L);
+                throw new CliException.CredentialsRefused("stigmer daemon" + (pid > 0 ? " (pid " + pid + ")" : "")
+                        + " on " + jmx.host() + ":" + jmx.port() + " refused the credentials of role " + role
+                        + " read from " + file + " (" + cause.getMessage() + ")");
+            } else if (cause instanceof NotBoundException) {
+                throw unreachable(jmx, home, "its registry has no jmxrmi");
+            } else if (cause instanceof IOException io) {
+                throw unreachable(jmx, home, reason(io, Duration.ofNanos(System.nanoTime() - started)));
+            }
+            throw new CliException(ExitCode.FAILURE, "JMX connection to " + jmx.host() + ":" + jmx.port()
+                    + " failed: " + cause);
         } catch (IOException e) {
-            throw new CliException.NotRunning(jmx.host(), jmx.port());
+            throw unreachable(jmx, home, reason(e, Duration.ofNanos(System.nanoTime() - started)));
         }
+    }
+
+    /**
+     * What a failed connection or call means: not running when nobody holds the home's daemon lock,
+     * otherwise a daemon that does not answer.
+     */
+    static CliException unreachable(JmxConfig jmx, StigmerHome home, String reason) {
+        return DaemonLock.holder(home.run())
+                .<CliException>map(h -> new CliException.NotAnswering(h.pid(), jmx.host(), jmx.port(), reason))
+                .orElseGet(() -> new CliException.NotRunning(jmx.host(), jmx.port()));
+    }
+
+    /** "connection refused", "no reply within 5s" (as long as it waited) or the first line of the message. */
+    private static String reason(IOException e, Duration waited) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return "no reply within " + Math.max(1, Math.round(waited.toMillis() / 1000.0)) + "s";
+            } else if (t instanceof ConnectException) {
+                return "connection refused";
+            }
+        }
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        return message.lines().findFirst().orElse(message);
     }
 
     /** Whether anything accepts connections on the JMX port: cheap, no login. */
@@ -81,22 +151,22 @@ final class DaemonClient implements AutoCloseable {
         }
     }
 
-    private static String password(JmxConfig jmx, Path jmxDir, String role) {
-        Path file = jmxDir.resolve(JmxCredentials.PASSWORD_FILE);
+    private static String password(JmxConfig jmx, StigmerHome home, String role) {
+        Path file = home.jmx().resolve(JmxCredentials.PASSWORD_FILE);
         try {
             String password = JmxCredentials.readPasswords(file).get(role);
             if (password == null) {
-                throw new CliException(ExitCode.FAILURE, "no password for the JMX role " + role + " in " + file);
+                throw new CliException(ExitCode.NOT_ANSWERING, "no password for the JMX role " + role + " in " + file);
             }
             return password;
         } catch (NoSuchFileException e) {
-            // No daemon has ever started with this home: say "not running" if the port is silent too.
-            if (!answers(jmx)) {
+            // No daemon has ever started with this home: say "not running" if nothing else says otherwise.
+            if (DaemonLock.holder(home.run()).isEmpty() && !answers(jmx)) {
                 throw new CliException.NotRunning(jmx.host(), jmx.port());
             }
-            throw new CliException(ExitCode.FAILURE, "cannot read the JMX credentials: " + file + " does not exist");
+            throw new CliException(ExitCode.NOT_ANSWERING, "cannot read the JMX credentials: " + file + " does not exist");
         } catch (IOException e) {
-            throw new CliException(ExitCode.FAILURE, "cannot read the JMX credentials in " + file + ": " + e.getMessage());
+            throw new CliException(ExitCode.NOT_ANSWERING, "cannot read the JMX credentials in " + file + ": " + e.getMessage());
         }
     }
 
@@ -110,7 +180,9 @@ final class DaemonClient implements AutoCloseable {
                     Boolean.TRUE.equals(c.get("Ready")), num(c, "Pid", -1), str(c, "ContainerId"),
                     num(c, "UptimeSeconds", 0), (int) num(c, "Restarts", 0), (int) num(c, "RestartsInWindow", 0),
                     (int) num(c, "ConsecutiveFailures", 0), num(c, "NextRestartInMillis", -1), str(c, "LastError"),
-                    (int) num(c, "LastExitCode", -1)));
+                    (int) num(c, "LastExitCode", -1),
+                    // A daemon without these attributes (older than SPEC §6's Stopping) is never stopping.
+                    Boolean.TRUE.equals(c.get("Stopping")), num(c, "StopRemainingMillis", -1)));
         }
         return new StatusReport(num(d, "Pid", -1), str(d, "Version"), num(d, "UptimeSeconds", 0),
                 Boolean.TRUE.equals(d.get("MonitoringActive")), components);
@@ -131,9 +203,8 @@ final class DaemonClient implements AutoCloseable {
         call(ObjectNames.component(component), operation);
     }
 
-    /** Asks the daemon to shut down; returns its pid. */
-    long shutdown() {
-        long pid = num(attributes(ObjectNames.daemon(), new String[] {"Pid"}), "Pid", -1);
+    /** Asks the daemon to shut down; it stops its components on a thread of its own. */
+    void shutdown() {
         try {
             connection.invoke(ObjectNames.daemon(), "shutdown", null, null);
         } catch (IOException e) {
@@ -141,14 +212,13 @@ final class DaemonClient implements AutoCloseable {
         } catch (JMException | RuntimeException e) {
             throw failure("shutdown", e);
         }
-        return pid;
     }
 
     private void call(ObjectName bean, String operation) {
         try {
             connection.invoke(bean, operation, null, null);
         } catch (IOException e) {
-            throw new CliException(ExitCode.FAILURE, "lost the connection to the daemon during " + operation + ": " + e.getMessage());
+            throw unreachable(jmx, home, "during " + operation + ": " + reason(e, responseTimeout));
         } catch (JMException | RuntimeException e) {
             throw failure(operation, e);
         }
@@ -162,7 +232,7 @@ final class DaemonClient implements AutoCloseable {
             }
             return values;
         } catch (IOException e) {
-            throw new CliException(ExitCode.FAILURE, "lost the connection to the daemon: " + e.getMessage());
+            throw unreachable(jmx, home, reason(e, responseTimeout));
         } catch (JMException | RuntimeException e) {
             throw failure("reading " + bean, e);
         }

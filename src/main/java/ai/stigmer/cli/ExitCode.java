@@ -8,8 +8,10 @@ final class ExitCode {
     static final int FAILURE = 1;
     /** Bad usage, an unknown component or an invalid config. */
     static final int USAGE = 2;
-    /** No daemon answers over JMX. */
+    /** No daemon runs: nobody holds the daemon lock of the home. */
     static final int NOT_RUNNING = 3;
+    /** A daemon runs (its lock is held) but does not answer within the deadline, or refuses the credentials. */
+    static final int NOT_ANSWERING = 4;
 
     private ExitCode() {}
 }

@@ -19,6 +19,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "stigmer", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Supervises the Stigmer components.", subcommands = ServerCommand.class)
 public final class Main implements Callable<Integer> {
+    /**
+     * The JMX client's own java.util.logging output ("Failed to restart", "Failed to call the method
+     * close()") when a daemon closes its port, as it does at the end of every stop: each command says
+     * in its own words what happened. Held here, since a logger nobody references loses its level.
+     */
+    private static final java.util.logging.Logger JMX_CLIENT_LOG = java.util.logging.Logger.getLogger("javax.management.remote");
+
     @Spec CommandSpec spec;
 
     @Override
@@ -28,6 +35,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        JMX_CLIENT_LOG.setLevel(java.util.logging.Level.OFF);
         PrintWriter out = utf8(FileDescriptor.out);
         PrintWriter err = utf8(FileDescriptor.err);
         int code = StatusCommand.isPlain(args)

@@ -34,7 +34,7 @@ final class RestartCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         JmxConfig jmx = env.jmx(config.orElse(parent == null ? null : parent.config));
-        try (DaemonClient client = DaemonClient.connect(jmx, env.home().jmx(), JmxCredentials.CONTROL, TIMEOUT)) {
+        try (DaemonClient client = DaemonClient.connect(jmx, env.home(), JmxCredentials.CONTROL, TIMEOUT)) {
             List<String> known = client.componentNames();
             if (!known.contains(component)) {
                 throw new CliException(ExitCode.USAGE,

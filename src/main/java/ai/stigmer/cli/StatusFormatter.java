@@ -24,13 +24,18 @@ final class StatusFormatter {
         out.append(TITLE).append('\n').append(RULE).append('\n').append('\n');
         for (StatusReport.Component c : report.components()) {
             out.append(displayName(c)).append(":\n");
-            out.append("  Status:   ").append(c.state()).append(' ').append(indicator(c.state())).append('\n');
+            // SPEC §4/§7: while an instance is being stopped, status says so, with its old pid.
+            String shown = c.stopping() ? "Stopping" : c.state();
+            out.append("  Status:   ").append(shown).append(' ').append(indicator(shown)).append('\n');
             String instance = c.hasInstance() ? (c.docker() ? shortId(c.containerId()) : String.valueOf(c.pid())) : "-";
             out.append(c.docker() ? "  Container: " : "  PID:      ").append(instance).append('\n');
             out.append("  Uptime:   ").append(c.hasInstance() ? duration(c.uptimeSeconds()) : "-").append('\n');
             out.append("  Restarts: ").append(c.restarts()).append('\n');
             if (!c.running() && !c.lastError().isEmpty()) {
                 out.append("  Error:    ").append(c.lastError()).append('\n');
+            }
+            if (c.stopping()) {
+                out.append("  Stop:     ").append(stopProgress(c)).append('\n');
             }
             if ("Restarting".equals(c.state()) && c.nextRestartInMillis() >= 0) {
                 out.append("  Next try: in ").append(duration((c.nextRestartInMillis() + 999) / 1000)).append('\n');
@@ -63,6 +68,19 @@ final class StatusFormatter {
         return Json.write(root);
     }
 
+    /**
+     * The JSON for a daemon that runs but cannot be read: {@code {"running":true,"answering":false,
+     * "message":...}} when it gives no answer in time, {@code "answering":true} when it refuses the
+     * credentials.
+     */
+    static String notReadableJson(boolean answering, String message) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("running", true);
+        root.put("answering", answering);
+        root.put("message", message);
+        return Json.write(root);
+    }
+
     private static Map<String, Object> json(StatusReport.Component c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", c.name());
@@ -79,7 +97,21 @@ final class StatusFormatter {
         m.put("nextRestartInMillis", c.nextRestartInMillis());
         m.put("lastError", c.lastError());
         m.put("lastExitCode", c.lastExitCode());
+        m.put("stopping", c.stopping());
+        m.put("stopRemainingMillis", c.stopRemainingMillis());
         return m;
+    }
+
+    /** "SIGKILL in 4s" while SIGTERM has time left; what is waited for once it has run out. */
+    private static String stopProgress(StatusReport.Component c) {
+        if (c.stopRemainingMillis() > 0) {
+            return (c.docker() ? "engine kills the container in " : "SIGKILL in ")
+                    + duration((c.stopRemainingMillis() + 999) / 1000);
+        }
+        if (c.stopRemainingMillis() == 0) {
+            return c.docker() ? "stop timeout passed, waiting for the engine" : "stop timeout passed, SIGKILL sent";
+        }
+        return "in progress";
     }
 
     /** "Stigmer Server", "Workflow Runner", "Agent Runner (Docker)"; other names as they are. */
@@ -91,7 +123,7 @@ final class StatusFormatter {
     static String indicator(String state) {
         return switch (state) {
             case "Running" -> "✓";
-            case "Starting", "Restarting" -> "↻";
+            case "Starting", "Restarting", "Stopping" -> "↻";
             case "Unhealthy" -> "✗";
             case "Failed" -> "✗✗";
             case "Stopped" -> "○";

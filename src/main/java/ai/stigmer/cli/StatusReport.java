@@ -10,13 +10,26 @@ record StatusReport(long daemonPid, String version, long uptimeSeconds, boolean 
         components = List.copyOf(components);
     }
 
-    /** One component's attributes (SPEC §6). */
+    /**
+     * One component's attributes (SPEC §6). {@code stopping}: its instance is being stopped (then
+     * {@code pid} is still the old one); {@code stopRemainingMillis}: time left before SIGKILL, −1
+     * when not stopping.
+     */
     record Component(String name, String kind, String state, boolean ready, long pid, String containerId,
             long uptimeSeconds, int restarts, int restartsInWindow, int consecutiveFailures,
-            long nextRestartInMillis, String lastError, int lastExitCode) {
+            long nextRestartInMillis, String lastError, int lastExitCode, boolean stopping, long stopRemainingMillis) {
 
+        /** The attributes of a daemon that tells nothing about stopping (older than SPEC §6's {@code Stopping}). */
+        Component(String name, String kind, String state, boolean ready, long pid, String containerId,
+                long uptimeSeconds, int restarts, int restartsInWindow, int consecutiveFailures,
+                long nextRestartInMillis, String lastError, int lastExitCode) {
+            this(name, kind, state, ready, pid, containerId, uptimeSeconds, restarts, restartsInWindow,
+                    consecutiveFailures, nextRestartInMillis, lastError, lastExitCode, false, -1);
+        }
+
+        /** Running, and no instance being stopped. */
         boolean running() {
-            return "Running".equals(state);
+            return "Running".equals(state) && !stopping;
         }
 
         boolean docker() {

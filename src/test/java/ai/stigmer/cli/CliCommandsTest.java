@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -113,6 +115,76 @@ class CliCommandsTest {
         assertEquals(3, run("server", "status"));
         assertEquals(0, run("server", "stop"));
         assertEquals("stigmer daemon is not running\n", out.toString());
+    }
+
+    @Test
+    void stopNamesAnInstanceThatOutlivesTheDaemonAndExitsOne() throws Exception {
+        Process survivor = new ProcessBuilder("sleep", "1003").start();
+        try {
+            server.setStatus(FakeComponent.running("stigmer-server", "process", survivor.pid(), "").status());
+            assertEquals(1, run("server", "stop"), out.toString() + err);
+            assertTrue(out.toString().contains("  stigmer-server (pid " + survivor.pid() + "): still running\n"), out.toString());
+            assertTrue(out.toString().contains("still running: stigmer-server (pid " + survivor.pid() + ")\n"), out.toString());
+            assertTrue(!out.toString().contains("stigmer daemon stopped"), out.toString());
+        } finally {
+            survivor.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void stopWithoutDaemonNamesRecordedInstancesThatStillRunButNeverAReusedPid() throws Exception {
+        plane.close();
+        Process orphan = new ProcessBuilder("sleep", "1010").start();
+        try {
+            long ticks = ai.stigmer.runtime.process.ProcStat.read(orphan.pid()).orElseThrow().startTicks();
+            Path record = home.run().resolve("stigmer-server.instance");
+            // The same pid with another start time: a process the OS gave the pid to, not the instance.
+            Files.writeString(record, "pid=" + orphan.pid() + "\nstartTicks=" + (ticks - 1) + "\ncontainerId=\n");
+            assertEquals(0, run("server", "stop"), out.toString());
+            assertEquals("stigmer daemon is not running\n", out.toString());
+
+            Files.writeString(record, "pid=" + orphan.pid() + "\nstartTicks=" + ticks + "\ncontainerId=\n");
+            assertEquals(1, run("server", "stop"), out.toString());
+            assertTrue(out.toString().startsWith("stigmer daemon is not running, but instances it started are left: "
+                    + "stigmer-server (pid " + orphan.pid() + ")\n"), out.toString());
+            assertTrue(orphan.isAlive(), "stop without a daemon signals nothing");
+        } finally {
+            orphan.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void wrongCredentialsExitFourAndNameTheFileRead() throws Exception {
+        // The command line pointed at other credentials (another home) than the daemon's.
+        StigmerHome other = new StigmerHome(root.resolve("other")).ensure();
+        Path passwords = other.jmx().resolve(ai.stigmer.jmx.JmxCredentials.PASSWORD_FILE);
+        Files.writeString(passwords, "monitor not-the-password\ncontrol not-the-password-either\n");
+        env = new CliEnvironment(other, root, config -> new JmxConfig("127.0.0.1", port));
+        assertEquals(4, run("server", "status"));
+        assertTrue(out.toString().contains("refused the credentials of role monitor read from " + passwords), out.toString());
+        assertEquals(1, out.toString().strip().lines().count(), out.toString());
+        assertEquals(4, run("server", "status", "--json"));
+        assertTrue(out.toString().startsWith("{\"running\":true,\"answering\":true,"), out.toString());
+        assertEquals(4, run("server", "stop"));
+        assertTrue(err.toString().contains("refused the credentials of role control read from " + passwords), err.toString());
+        assertEquals(4, run("server", "restart", "stigmer-server"));
+        assertEquals(0, server.restarts.get());
+    }
+
+    @Test
+    void aHeldLockWithoutAnAnswerIsNotAnsweringNotNotRunning() throws Exception {
+        plane.close();
+        try (FileChannel lock = FileChannel.open(home.run().resolve(DaemonLock.FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
+            assertTrue(lock.tryLock() != null);
+            assertEquals(4, run("server", "status"));
+            assertTrue(out.toString().startsWith("stigmer daemon (pid " + ProcessHandle.current().pid()
+                    + ") does not answer on 127.0.0.1:" + port + " ("), out.toString());
+            assertEquals(1, out.toString().strip().lines().count(), out.toString());
+            assertEquals(4, run("server", "status", "--json"));
+            assertEquals(true, new ObjectMapper().readTree(out.toString()).get("running").asBoolean());
+        }
+        assertEquals(3, run("server", "status"), "the lock let go: not running");
     }
 
     @Test

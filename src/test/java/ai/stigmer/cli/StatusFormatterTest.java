@@ -1,6 +1,7 @@
 package ai.stigmer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -118,6 +119,72 @@ class StatusFormatterTest {
 
         JsonNode down = new ObjectMapper().readTree(StatusFormatter.notRunningJson("stigmer daemon is not running"));
         assertEquals(false, down.get("running").asBoolean());
+    }
+
+    @Test
+    void aStopInProgressShowsStoppingTheOldPidAndTheTimeLeftBeforeSigkill() throws Exception {
+        StatusReport stopping = new StatusReport(1, "0.1.0", 60, true, List.of(
+                new StatusReport.Component("stigmer-server", "process", "Stopped", false, 12345, "", 61, 0, 0, 0, -1,
+                        "", -1, true, 3200),
+                new StatusReport.Component("slow", "process", "Restarting", false, 4711, "", 9, 1, 1, 1, 5000,
+                        "exited with code 1", 1, true, 0),
+                new StatusReport.Component("agent-runner", "docker", "Stopped", false, -1, "abc123456789deadbeef", 61,
+                        0, 0, 0, -1, "", -1, true, 1500)));
+        String text = StatusFormatter.text(stopping);
+        assertTrue(text.contains("""
+                Stigmer Server:
+                  Status:   Stopping ↻
+                  PID:      12345
+                  Uptime:   1m 1s
+                  Restarts: 0
+                  Stop:     SIGKILL in 4s
+                """), text);
+        assertTrue(text.contains("""
+                slow:
+                  Status:   Stopping ↻
+                  PID:      4711
+                  Uptime:   9s
+                  Restarts: 1
+                  Error:    exited with code 1
+                  Stop:     stop timeout passed, SIGKILL sent
+                  Next try: in 5s
+                """), text);
+        assertTrue(text.contains("""
+                Agent Runner (Docker):
+                  Status:   Stopping ↻
+                  Container: abc123456789
+                """), text);
+        assertTrue(text.contains("  Stop:     engine kills the container in 2s\n"), text);
+        assertEquals(1, StatusFormatter.exitCode(stopping), "a component being stopped is not Running");
+        StatusReport runningButStopping = new StatusReport(1, "0.1.0", 60, true, List.of(
+                new StatusReport.Component("x", "process", "Running", true, 5, "", 1, 0, 0, 0, -1, "", -1, true, 10)));
+        assertEquals(1, StatusFormatter.exitCode(runningButStopping));
+
+        JsonNode c = new ObjectMapper().readTree(StatusFormatter.json(stopping)).get("components").get(0);
+        assertEquals("Stopped", c.get("state").asText(), "State keeps the six words (SPEC §6)");
+        assertTrue(c.get("stopping").asBoolean());
+        assertEquals(3200, c.get("stopRemainingMillis").asLong());
+        assertEquals(12345, c.get("pid").asLong());
+    }
+
+    @Test
+    void aComponentThatIsNotStoppingSaysSoInJsonAndShowsNoStopLine() throws Exception {
+        assertTrue(!StatusFormatter.text(SAMPLE).contains("Stop:"));
+        JsonNode c = new ObjectMapper().readTree(StatusFormatter.json(SAMPLE)).get("components").get(0);
+        assertEquals(false, c.get("stopping").asBoolean());
+        assertEquals(-1, c.get("stopRemainingMillis").asLong());
+    }
+
+    @Test
+    void aDaemonThatDoesNotAnswerIsStillRunningInJson() throws Exception {
+        JsonNode root = new ObjectMapper().readTree(StatusFormatter.notReadableJson(false,
+                "stigmer daemon (pid 42) does not answer on 127.0.0.1:50099"));
+        assertEquals(true, root.get("running").asBoolean());
+        assertEquals(false, root.get("answering").asBoolean());
+        assertEquals("stigmer daemon (pid 42) does not answer on 127.0.0.1:50099", root.get("message").asText());
+        JsonNode refused = new ObjectMapper().readTree(StatusFormatter.notReadableJson(true, "refused"));
+        assertEquals(true, refused.get("running").asBoolean());
+        assertEquals(true, refused.get("answering").asBoolean());
     }
 
     @Test

@@ -90,11 +90,17 @@ public final class StigmerInstall implements AutoCloseable {
     }
 
     public Result run(List<String> command) {
+        return run(command, Map.of());
+    }
+
+    /** Runs {@code command} with this install's environment, then {@code overrides} on top (e.g. another STIGMER_HOME). */
+    public Result run(List<String> command, Map<String, String> overrides) {
         try {
             Path out = Files.createTempFile(home.getParent(), "cli", ".out");
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().putAll(environment());
+            pb.environment().putAll(overrides);
             Process p = pb.start();
             if (!p.waitFor(CLI_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
                 p.destroyForcibly();

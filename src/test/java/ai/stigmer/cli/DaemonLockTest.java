@@ -1,0 +1,57 @@
+package ai.stigmer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** "Not running" means nobody holds run/daemon.lock (SPEC §7), and the holder's pid is the kernel's word. */
+class DaemonLockTest {
+    @TempDir
+    Path run;
+
+    @Test
+    void noLockFileMeansNoDaemon() {
+        assertEquals(Optional.empty(), DaemonLock.holder(run));
+    }
+
+    @Test
+    void aLockFileNobodyHoldsMeansNoDaemon() throws Exception {
+        Files.createFile(run.resolve(DaemonLock.FILE));
+        Files.writeString(run.resolve("daemon.pid"), ProcessHandle.current().pid() + "\n");
+        assertEquals(Optional.empty(), DaemonLock.holder(run), "a pid file is no proof");
+    }
+
+    @Test
+    void aHeldLockNamesItsHolderAsTheKernelReportsIt() throws Exception {
+        try (FileChannel channel = FileChannel.open(run.resolve(DaemonLock.FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            assertTrue(lock != null);
+            assertEquals(Optional.of(new DaemonLock.Holder(ProcessHandle.current().pid(), true)), DaemonLock.holder(run));
+        }
+        assertEquals(Optional.empty(), DaemonLock.holder(run), "released with the process's file");
+    }
+
+    @Test
+    void procLocksLinesAreMatchedByDeviceAndInodeAndWaitersAreSkipped() {
+        List<String> lines = List.of(
+                "1: FLOCK  ADVISORY  WRITE 2595 fe:00:1467051 0 EOF",
+                "2: -> POSIX  ADVISORY  WRITE 77 fe:00:99 0 EOF",
+                "3: POSIX  ADVISORY  WRITE 4242 fe:00:99 0 EOF",
+                "4: OFDLCK ADVISORY  READ -1 00:06:3 0 EOF");
+        assertEquals(Optional.of(new DaemonLock.Holder(4242, true)), DaemonLock.fromProcLocks(lines, 0xfe, 0, 99));
+        assertEquals(Optional.of(new DaemonLock.Holder(-1, false)), DaemonLock.fromProcLocks(lines, 0, 6, 3));
+        assertEquals(Optional.empty(), DaemonLock.fromProcLocks(lines, 0xfd, 0, 99));
+        assertEquals(0xfe, DaemonLock.major(0xfe00L));
+        assertEquals(0x01, DaemonLock.minor(0xfe01L));
+    }
+}
