@@ -45,7 +45,8 @@ final class DaemonClient implements AutoCloseable {
     static final Duration CONNECT_DEADLINE = Duration.ofSeconds(10);
     /** How long a new RMI connection may wait for the daemon's handshake. */
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
-    private static final String[] DAEMON_ATTRIBUTES = {"Pid", "UptimeSeconds", "Version", "MonitoringActive", "ComponentNames"};
+    private static final String[] DAEMON_ATTRIBUTES = {"Pid", "UptimeSeconds", "Version", "MonitoringActive", "ComponentNames",
+        "Containment"};
     private static final String[] COMPONENT_ATTRIBUTES = {"Name", "Kind", "State", "Ready", "Pid", "ContainerId",
         "UptimeSeconds", "Restarts", "RestartsInWindow", "ConsecutiveFailures", "NextRestartInMillis", "LastError",
         "LastExitCode", "Stopping", "StopRemainingMillis"};
@@ -185,7 +186,7 @@ final class DaemonClient implements AutoCloseable {
                     Boolean.TRUE.equals(c.get("Stopping")), num(c, "StopRemainingMillis", -1)));
         }
         return new StatusReport(num(d, "Pid", -1), str(d, "Version"), num(d, "UptimeSeconds", 0),
-                Boolean.TRUE.equals(d.get("MonitoringActive")), components);
+                Boolean.TRUE.equals(d.get("MonitoringActive")), components, str(d, "Containment"));
     }
 
     /** The component names, in start order. */

@@ -51,6 +51,7 @@ final class StatusFormatter {
         daemon.put("pid", report.daemonPid());
         daemon.put("version", report.version());
         daemon.put("uptimeSeconds", report.uptimeSeconds());
+        daemon.put("containment", report.containment());
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("running", true);
         root.put("daemon", daemon);

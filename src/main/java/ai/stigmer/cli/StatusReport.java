@@ -4,10 +4,14 @@ import java.util.List;
 
 /** What {@code server status} shows: the daemon and its components, as read over JMX. */
 record StatusReport(long daemonPid, String version, long uptimeSeconds, boolean monitoringActive,
-        List<Component> components) {
+        List<Component> components, String containment) {
 
     StatusReport {
         components = List.copyOf(components);
+    }
+
+    StatusReport(long daemonPid, String version, long uptimeSeconds, boolean monitoringActive, List<Component> components) {
+        this(daemonPid, version, uptimeSeconds, monitoringActive, components, "");
     }
 
     /**

@@ -65,7 +65,7 @@ public final class Daemon implements AutoCloseable {
                     new Slf4jComponentLog(c.name()), store,
                     new Backoff(c.restart().backoff(), () -> ThreadLocalRandom.current().nextDouble())));
         }
-        this.supervisor = new Supervisor(components, scheduler);
+        this.supervisor = new Supervisor(components, scheduler, containment.description());
     }
 
     private static Prober prober(ComponentConfig c, ComponentRuntime runtime) {

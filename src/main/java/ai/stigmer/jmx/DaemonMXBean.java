@@ -22,6 +22,13 @@ public interface DaemonMXBean {
     @Description("True while the health watchdog is ticking")
     boolean isMonitoringActive();
 
+    /**
+     * How process components are contained: {@code cgroup v2 at <dir>}, or {@code session + subreaper}
+     * where no writable cgroup v2 exists.
+     */
+    @Description("How process components and everything they start are held and stopped: a cgroup v2 per component, or their session, marker and a subreaper")
+    String getContainment();
+
     /** Every component, in start (dependsOn) order. */
     @Description("Supervised components, in start order")
     List<String> getComponentNames();

@@ -14,4 +14,9 @@ public interface Supervision {
 
     /** How long supervision has run. */
     Duration uptime();
+
+    /** How the instances of process components are held together and stopped (SPEC §4), in a few words. */
+    default String containment() {
+        return "";
+    }
 }

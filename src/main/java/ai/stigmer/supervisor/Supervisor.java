@@ -32,8 +32,16 @@ public final class Supervisor implements Supervision {
     private volatile long lastTick;
     private volatile boolean shuttingDown;
 
+    private final String containment;
+
     /** {@code components} must be in start order (as {@code StigmerConfig} lists them). */
     public Supervisor(List<ComponentSupervisor> components, Scheduler scheduler) {
+        this(components, scheduler, "");
+    }
+
+    /** @param containment how process components are contained, as operators should read it */
+    public Supervisor(List<ComponentSupervisor> components, Scheduler scheduler, String containment) {
+        this.containment = containment;
         this.components = List.copyOf(components);
         this.byName = components.stream().collect(Collectors.toMap(ComponentSupervisor::name, Function.identity()));
         this.scheduler = scheduler;
@@ -56,6 +64,11 @@ public final class Supervisor implements Supervision {
     @Override
     public boolean monitoringActive() {
         return !shuttingDown && scheduler.nanoTime() - lastTick < HEARTBEAT_STALE.toNanos();
+    }
+
+    @Override
+    public String containment() {
+        return containment;
     }
 
     @Override

@@ -101,10 +101,12 @@ class StatusFormatterTest {
     @Test
     void jsonIsWellFormedAndCarriesTheSameFacts() throws Exception {
         StatusReport tricky = new StatusReport(7, "0.1.0", 3, false, List.of(
-                component("odd\"name", "process", "Failed", -1, "", 0, 10, -1, "line 1\nline\t2 \\ \u0001 ✗")));
+                component("odd\"name", "process", "Failed", -1, "", 0, 10, -1, "line 1\nline\t2 \\ \u0001 ✗")),
+                "cgroup v2 at /sys/fs/cgroup/unified/stigmer-0123456789ab");
         JsonNode root = new ObjectMapper().readTree(StatusFormatter.json(tricky));
         assertEquals(true, root.get("running").asBoolean());
         assertEquals(7, root.get("daemon").get("pid").asLong());
+        assertEquals("cgroup v2 at /sys/fs/cgroup/unified/stigmer-0123456789ab", root.get("daemon").get("containment").asText());
         assertEquals(false, root.get("healthMonitoring").asBoolean());
         assertEquals(false, root.get("allRunning").asBoolean());
         JsonNode c = root.get("components").get(0);

@@ -83,6 +83,8 @@ class CliEndToEndTest {
         assertEquals(true, root.get("running").asBoolean());
         assertEquals(true, root.get("allRunning").asBoolean());
         assertEquals(install.daemonPid(), root.get("daemon").get("pid").asLong());
+        String containment = root.get("daemon").get("containment").asText();
+        assertTrue(containment.startsWith("cgroup v2 at ") || containment.startsWith("session + subreaper"), containment);
         assertEquals(List.of("alpha", "beta"), names(root));
         List<Long> pids = new ArrayList<>();
         for (JsonNode c : root.get("components")) {

@@ -70,6 +70,11 @@ final class AdoptedProcess implements Instance {
         return command ? "command changed" : env ? "env changed" : "";
     }
 
+    /** What holds the adopted process and everything it started: its cgroup, or its session and marker. */
+    ai.stigmer.runtime.containment.Enclosure enclosure() {
+        return process.enclosure();
+    }
+
     @Override
     public long pid() {
         return process.pid();
