@@ -85,7 +85,8 @@ class AgentRunnerEngineLossTest {
         String lost = "Component marked unhealthy (Docker daemon connection lost: " + unreachable;
         Await.until("the daemon log says the connection was lost", WAIT, () -> install.daemonOut().contains(lost));
         assertNotEquals("Running", attribute(DOCKER, "State"));
-        assertEquals("", attribute(DOCKER, "ContainerId"));
+        // ContainerId names the old container while its stop is in flight (SPEC §6), then it is let go.
+        Await.until("the lost container is let go", WAIT, () -> "".equals(attribute(DOCKER, "ContainerId")));
         StigmerInstall.Result status = install.stigmer("server", "status");
         assertEquals(1, status.exit(), status.out());
         assertTrue(status.out().contains(unreachable), status.out());
