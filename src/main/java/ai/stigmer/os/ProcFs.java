@@ -60,6 +60,37 @@ public final class ProcFs {
         return pids;
     }
 
+    /**
+     * The value of {@code name} in the environment {@code pid} was started with
+     * ({@code /proc/<pid>/environ}), the first if it is there twice; empty if it is not there.
+     *
+     * @throws IOException if the environment cannot be read: the process is gone or not ours to look at
+     */
+    public static Optional<String> environment(long pid, String name) throws IOException {
+        byte[] environ = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+        byte[] prefix = (name + "=").getBytes(StandardCharsets.UTF_8);
+        int start = 0;
+        for (int i = 0; i <= environ.length; i++) {
+            if (i == environ.length || environ[i] == 0) {
+                if (i - start >= prefix.length && startsWith(environ, start, prefix)) {
+                    return Optional.of(new String(environ, start + prefix.length, i - start - prefix.length,
+                            StandardCharsets.UTF_8));
+                }
+                start = i + 1;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean startsWith(byte[] bytes, int from, byte[] prefix) {
+        for (int j = 0; j < prefix.length; j++) {
+            if (bytes[from + j] != prefix[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean isPid(String name) {
         if (name.isEmpty()) {
             return false;

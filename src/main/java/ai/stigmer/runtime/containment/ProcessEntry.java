@@ -2,9 +2,6 @@ package ai.stigmer.runtime.containment;
 
 import ai.stigmer.os.ProcFs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,31 +33,10 @@ record ProcessEntry(long pid, char state, long ppid, long session, long startTic
 
     /** The value of {@code name} in the environment {@code pid} was started with, or null. */
     static String environment(long pid, String name) {
-        byte[] environ;
         try {
-            environ = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+            return ProcFs.environment(pid, name).orElse(null);
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        byte[] prefix = (name + "=").getBytes(StandardCharsets.UTF_8);
-        int start = 0;
-        for (int i = 0; i <= environ.length; i++) {
-            if (i == environ.length || environ[i] == 0) {
-                if (i - start >= prefix.length && startsWith(environ, start, prefix)) {
-                    return new String(environ, start + prefix.length, i - start - prefix.length, StandardCharsets.UTF_8);
-                }
-                start = i + 1;
-            }
-        }
-        return null;
-    }
-
-    private static boolean startsWith(byte[] bytes, int from, byte[] prefix) {
-        for (int j = 0; j < prefix.length; j++) {
-            if (bytes[from + j] != prefix[j]) {
-                return false;
-            }
-        }
-        return true;
     }
 }
