@@ -11,7 +11,8 @@ import java.util.function.Function;
 
 /**
  * Linux's process table as {@code /proc} shows it, read directly: file reads only, never a helper
- * process. Each reader keeps the fields it needs; this class only finds and splits them.
+ * process. The pids, each process's stat line split into fields, and its environment; each reader
+ * keeps the fields it needs.
  */
 public final class ProcFs {
     private static final Path PROC = Path.of("/proc");
