@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -66,11 +67,7 @@ public final class JmxCredentials {
     /** The {@code role → level} lines of an access file ({@code readonly}, {@code readwrite}); {@code #} starts a comment. */
     public static Map<String, String> readAccess(Path file) throws IOException {
         Map<String, String> levels = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            String trimmed = line.strip();
-            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-                continue;
-            }
+        for (String trimmed : entries(file)) {
             String[] fields = trimmed.split("\\s+");
             if (fields.length >= 2) {
                 levels.put(fields[0], fields[1]);
@@ -82,17 +79,19 @@ public final class JmxCredentials {
     /** The {@code role → password} lines of a password file; {@code #} starts a comment. */
     public static Map<String, String> readPasswords(Path file) throws IOException {
         Map<String, String> passwords = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            String trimmed = line.strip();
-            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-                continue;
-            }
+        for (String trimmed : entries(file)) {
             String[] fields = trimmed.split("\\s+", 2);
             if (fields.length == 2) {
                 passwords.put(fields[0], fields[1].strip());
             }
         }
         return passwords;
+    }
+
+    /** The lines of {@code file} that say something: stripped, blank lines and {@code #} comments left out. */
+    private static List<String> entries(Path file) throws IOException {
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
     }
 
     private static String randomPassword() {

@@ -1,5 +1,6 @@
 package ai.stigmer.probe;
 
+import ai.stigmer.os.Executables;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -29,7 +29,7 @@ import java.util.concurrent.locks.LockSupport;
 final class ExecSession {
     /** The environment variable that marks every process of one exec check run. */
     static final String MARKER_ENV = "STIGMER_CHECK";
-    private static final Path SETSID = findSetsid();
+    private static final Path SETSID = Executables.setsid();
     private static final long FIRST_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     private static final long LONGEST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -159,22 +159,7 @@ final class ExecSession {
             }
             return p.toAbsolutePath().toString();
         }
-        String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin");
-        for (String dir : path.split(":")) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate.toAbsolutePath().toString();
-            }
-        }
-        throw new IOException("command not found in PATH: " + name);
-    }
-
-    private static Path findSetsid() {
-        for (String candidate : List.of("/usr/bin/setsid", "/bin/setsid", "/usr/local/bin/setsid")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return Path.of(candidate);
-            }
-        }
-        return Path.of("setsid");
+        return Executables.inPath(name)
+                .orElseThrow(() -> new IOException("command not found in PATH: " + name));
     }
 }

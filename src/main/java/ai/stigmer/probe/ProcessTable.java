@@ -1,7 +1,7 @@
 package ai.stigmer.probe;
 
+import ai.stigmer.os.ProcFs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,41 +24,29 @@ final class ProcessTable {
     record Entry(long pid, long ppid, char state, long session, long startTicks) {
         /** A zombie or dead entry: the process no longer runs. */
         boolean gone() {
-            return state == 'Z' || state == 'X' || state == 'x';
+            return ProcFs.gone(state);
         }
     }
 
     /** Every process that still runs (zombies left out) and started at or after {@code fromTicks}. */
     static List<Entry> startedSince(long fromTicks) {
-        String[] names = PROC.toFile().list();
         List<Entry> found = new ArrayList<>();
-        if (names == null) {
-            return found;
-        }
-        for (String name : names) {
-            if (!isPid(name)) {
-                continue;
-            }
-            read(Long.parseLong(name))
-                    .filter(e -> !e.gone() && e.startTicks() >= fromTicks)
-                    .ifPresent(found::add);
+        for (long pid : ProcFs.pids()) {
+            read(pid).filter(e -> !e.gone() && e.startTicks() >= fromTicks).ifPresent(found::add);
         }
         return found;
     }
 
     /** The process, or empty if it does not exist (any more). */
     static Optional<Entry> read(long pid) {
-        try {
-            byte[] bytes = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat"));
-            return Optional.of(parse(pid, new String(bytes, StandardCharsets.ISO_8859_1)));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return ProcFs.stat(pid, f -> entry(pid, f));
     }
 
     static Entry parse(long pid, String stat) {
-        // The command name (field 2) is in parentheses and may itself hold spaces and parentheses.
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        return entry(pid, ProcFs.statFields(stat));
+    }
+
+    private static Entry entry(long pid, String[] f) {
         return new Entry(pid, Long.parseLong(f[1]), f[0].charAt(0), Long.parseLong(f[3]), Long.parseLong(f[19]));
     }
 
@@ -102,17 +90,5 @@ final class ProcessTable {
         } catch (IOException | RuntimeException e) {
             return 0;
         }
-    }
-
-    private static boolean isPid(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 }

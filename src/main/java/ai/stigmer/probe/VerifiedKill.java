@@ -1,5 +1,6 @@
 package ai.stigmer.probe;
 
+import ai.stigmer.os.LibC;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -16,8 +17,6 @@ final class VerifiedKill {
         long syscall(long number, Object... args) throws LastErrorException;
 
         int close(int fd) throws LastErrorException;
-
-        int kill(int pid, int sig) throws LastErrorException;
     }
 
     private static final C LIBC = Native.load("c", C.class);
@@ -83,15 +82,7 @@ final class VerifiedKill {
         if (!isStill(pid, startTicks)) {
             return false;
         }
-        try {
-            LIBC.kill(Math.toIntExact(pid), SIGKILL);
-            return true;
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == ESRCH) {
-                return false;
-            }
-            throw new IllegalStateException("kill(" + pid + ") failed: errno " + e.getErrorCode(), e);
-        }
+        return LibC.kill(pid, SIGKILL);
     }
 
     private static void closeQuietly(int fd) {

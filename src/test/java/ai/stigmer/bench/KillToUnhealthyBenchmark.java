@@ -54,27 +54,12 @@ public final class KillToUnhealthyBenchmark {
             return;
         }
         Path dir = Files.createTempDirectory("stigmer-bench");
-        RestartSpec restart = new RestartSpec(RestartPolicy.ALWAYS,
-                new BackoffSpec(Duration.ofMillis(10), 1.0, Duration.ofMillis(10), 0), 1000, Duration.ofMinutes(10),
-                Duration.ofSeconds(10));
-        ProbeSpec liveness = new ProbeSpec(Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(3), 1, 3,
-                List.of(new CheckSpec.Process()));
-        ComponentConfig config = new ComponentConfig("bench", List.of(), restart, Duration.ofSeconds(2), null, liveness,
-                null, new ProcessSpec(List.of("sleep", "1000"), Map.of(), null), null);
+        ComponentConfig config = config(RestartPolicy.ALWAYS);
         ProcessRuntime runtime = new ProcessRuntime(config.name(), "test", config.process(), dir.resolve("bench.log"));
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(Threads.daemon("watchdog"));
         ExecutorService blocking = Executors.newCachedThreadPool(Threads.daemon("runtime"));
-        Prober prober = new Prober("bench", Map.of(ProbeKind.LIVENESS, liveness),
-                Map.of(ProbeKind.LIVENESS, List.of(Checks.create(new CheckSpec.Process(), runtime))));
-        ComponentSupervisor supervisor = new ComponentSupervisor(config, runtime, prober,
-                new ExecutorScheduler(watchdog, Clock.systemUTC()), blocking, new Quiet(), InstanceStore.NONE,
-                new Backoff(restart.backoff(), () -> 0.5));
-        LinkedBlockingQueue<Long> unhealthyAt = new LinkedBlockingQueue<>();
-        supervisor.addListener(e -> {
-            if (e.type() == ComponentEvent.Type.UNHEALTHY) {
-                unhealthyAt.add(System.nanoTime());
-            }
-        });
+        Supervised bench = Supervised.of(config, runtime, watchdog, blocking);
+        ComponentSupervisor supervisor = bench.supervisor();
         supervisor.start();
         List<Double> millis = new ArrayList<>();
         long lastPid = -1;
@@ -82,14 +67,14 @@ public final class KillToUnhealthyBenchmark {
             long pid = awaitRunning(supervisor, lastPid);
             long killedAt = System.nanoTime();
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-            long seen = unhealthyAt.poll(30, TimeUnit.SECONDS);
+            long seen = bench.unhealthyAt().poll(30, TimeUnit.SECONDS);
             if (i >= 3) { // the first kills warm the JIT up
                 millis.add((seen - killedAt) / 1e6);
             }
             lastPid = pid;
         }
         supervisor.stop().get();
-        prober.close();
+        bench.prober().close();
         watchdog.shutdownNow();
         blocking.shutdownNow();
         Collections.sort(millis);
@@ -100,13 +85,7 @@ public final class KillToUnhealthyBenchmark {
     /** SIGKILL to Unhealthy of adopted orphans: one fresh supervisor per kill, policy never. */
     private static void adopted(int kills) throws Exception {
         Path dir = Files.createTempDirectory("stigmer-bench");
-        RestartSpec restart = new RestartSpec(RestartPolicy.NEVER,
-                new BackoffSpec(Duration.ofMillis(10), 1.0, Duration.ofMillis(10), 0), 1000, Duration.ofMinutes(10),
-                Duration.ofSeconds(10));
-        ProbeSpec liveness = new ProbeSpec(Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(3), 1, 3,
-                List.of(new CheckSpec.Process()));
-        ComponentConfig config = new ComponentConfig("bench", List.of(), restart, Duration.ofSeconds(2), null, liveness,
-                null, new ProcessSpec(List.of("sleep", "1000"), Map.of(), null), null);
+        ComponentConfig config = config(RestartPolicy.NEVER);
         ProcessRuntime runtime = new ProcessRuntime(config.name(), "bench0home00", config.process(), dir.resolve("bench.log"));
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(Threads.daemon("watchdog"));
         ExecutorService blocking = Executors.newCachedThreadPool(Threads.daemon("runtime"));
@@ -116,31 +95,22 @@ public final class KillToUnhealthyBenchmark {
             String marker = InstanceMarker.value("bench0home00", config.name(), Integer.toString(i));
             try (OrphanProcess orphan = OrphanProcess.start(Map.of(InstanceMarker.ENV, marker), "sleep", "1000")) {
                 Instance adopted = runtime.adopt(orphan.record(marker, config.process())).orElseThrow();
-                Prober prober = new Prober("bench", Map.of(ProbeKind.LIVENESS, liveness),
-                        Map.of(ProbeKind.LIVENESS, List.of(Checks.create(new CheckSpec.Process(), runtime))));
-                ComponentSupervisor supervisor = new ComponentSupervisor(config, runtime, prober,
-                        new ExecutorScheduler(watchdog, Clock.systemUTC()), blocking, new Quiet(), InstanceStore.NONE,
-                        new Backoff(restart.backoff(), () -> 0.5));
-                LinkedBlockingQueue<Long> unhealthyAt = new LinkedBlockingQueue<>();
-                supervisor.addListener(e -> {
-                    if (e.type() == ComponentEvent.Type.UNHEALTHY) {
-                        unhealthyAt.add(System.nanoTime());
-                    }
-                });
+                Supervised bench = Supervised.of(config, runtime, watchdog, blocking);
+                ComponentSupervisor supervisor = bench.supervisor();
                 supervisor.adopt(adopted).get();
                 awaitRunning(supervisor, -1);
                 LinkedBlockingQueue<Long> jdkSawAt = new LinkedBlockingQueue<>();
                 ProcessHandle.of(orphan.pid).orElseThrow().onExit().thenRun(() -> jdkSawAt.add(System.nanoTime()));
                 long killedAt = System.nanoTime();
                 orphan.kill();
-                long seen = unhealthyAt.poll(30, TimeUnit.SECONDS);
+                long seen = bench.unhealthyAt().poll(30, TimeUnit.SECONDS);
                 long jdkSeen = jdkSawAt.poll(30, TimeUnit.SECONDS);
                 if (i >= 3) { // the first kills warm the JIT up
                     millis.add((seen - killedAt) / 1e6);
                     jdkMillis.add((jdkSeen - killedAt) / 1e6);
                 }
                 supervisor.stop().get();
-                prober.close();
+                bench.prober().close();
             }
         }
         watchdog.shutdownNow();
@@ -152,6 +122,36 @@ public final class KillToUnhealthyBenchmark {
                 millis.get(millis.size() - 1));
         System.out.printf("the JDK's ProcessHandle.onExit() for the same kills: median %.2f ms, min %.2f ms, max %.2f ms%n",
                 jdkMillis.get(jdkMillis.size() / 2), jdkMillis.get(0), jdkMillis.get(jdkMillis.size() - 1));
+    }
+
+    /** A sleep watched by a process check every 10 s; restarts as fast as the backoff allows, if {@code policy} says so. */
+    private static ComponentConfig config(RestartPolicy policy) {
+        RestartSpec restart = new RestartSpec(policy,
+                new BackoffSpec(Duration.ofMillis(10), 1.0, Duration.ofMillis(10), 0), 1000, Duration.ofMinutes(10),
+                Duration.ofSeconds(10));
+        ProbeSpec liveness = new ProbeSpec(Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(3), 1, 3,
+                List.of(new CheckSpec.Process()));
+        return new ComponentConfig("bench", List.of(), restart, Duration.ofSeconds(2), null, liveness,
+                null, new ProcessSpec(List.of("sleep", "1000"), Map.of(), null), null);
+    }
+
+    /** A supervisor of {@code config} and its prober, with the moments it turned Unhealthy. */
+    private record Supervised(ComponentSupervisor supervisor, Prober prober, LinkedBlockingQueue<Long> unhealthyAt) {
+        static Supervised of(ComponentConfig config, ProcessRuntime runtime, ScheduledExecutorService watchdog,
+                ExecutorService blocking) {
+            Prober prober = new Prober("bench", Map.of(ProbeKind.LIVENESS, config.liveness()),
+                    Map.of(ProbeKind.LIVENESS, List.of(Checks.create(new CheckSpec.Process(), runtime))));
+            ComponentSupervisor supervisor = new ComponentSupervisor(config, runtime, prober,
+                    new ExecutorScheduler(watchdog, Clock.systemUTC()), blocking, new Quiet(), InstanceStore.NONE,
+                    new Backoff(config.restart().backoff(), () -> 0.5));
+            LinkedBlockingQueue<Long> unhealthyAt = new LinkedBlockingQueue<>();
+            supervisor.addListener(e -> {
+                if (e.type() == ComponentEvent.Type.UNHEALTHY) {
+                    unhealthyAt.add(System.nanoTime());
+                }
+            });
+            return new Supervised(supervisor, prober, unhealthyAt);
+        }
     }
 
     private static long awaitRunning(ComponentSupervisor s, long previousPid) throws InterruptedException {

@@ -5,34 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.stigmer.testing.Await;
-import ai.stigmer.testing.StigmerInstall;
+import ai.stigmer.testing.WithStigmerInstall;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A daemon killed with SIGKILL leaves its components running (each in a session of its own); the
  * next daemon adopts them instead of starting second copies, and supervises them as before.
  */
-class DaemonCrashTest {
+class DaemonCrashTest extends WithStigmerInstall {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    @TempDir
-    Path dir;
-    private StigmerInstall install;
-
-    @AfterEach
-    void tearDown() {
-        if (install != null) {
-            install.close();
-        }
-    }
 
     @Test
     void componentsSurviveADaemonCrashAndAreAdoptedByTheNextDaemon() throws Exception {
-        install = new StigmerInstall(dir);
         install.config("""
                 defaults:
                   restart: { backoff: { initial: 100ms, max: 1s } }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.stigmer.runtime.process.ProcStat;
 import ai.stigmer.testing.Await;
 import ai.stigmer.testing.StigmerInstall;
+import ai.stigmer.testing.WithStigmerInstall;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,23 +16,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bin/stigmer server --foreground}: runs the components until SIGTERM, then stops them all. */
-class ForegroundDaemonTest {
+class ForegroundDaemonTest extends WithStigmerInstall {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    @TempDir
-    Path dir;
-    private StigmerInstall install;
     private Process daemon;
 
     @AfterEach
     void tearDown() {
         if (daemon != null && daemon.isAlive()) {
             daemon.destroyForcibly();
-        }
-        if (install != null) {
-            install.close();
         }
     }
 
@@ -47,7 +41,6 @@ class ForegroundDaemonTest {
 
     @Test
     void runsUntilSigtermThenStopsEveryComponentDependentsFirstAndExitsZero() throws Exception {
-        install = new StigmerInstall(dir);
         Path config = install.config("""
                 components:
                   base:
@@ -85,7 +78,6 @@ class ForegroundDaemonTest {
 
     @Test
     void aSecondDaemonForTheSameHomeIsRefused() throws Exception {
-        install = new StigmerInstall(dir);
         Path config = install.config("components:\n  one:\n    process: { command: [sleep, '1000'] }\n");
         daemon = foreground(config);
         install.awaitState("one", "Running", WAIT);
@@ -96,7 +88,6 @@ class ForegroundDaemonTest {
 
     @Test
     void anInvalidConfigIsRefusedWithExitTwoBeforeAnythingStarts() throws Exception {
-        install = new StigmerInstall(dir);
         Path config = install.config("""
                 components:
                   one:

@@ -5,31 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.stigmer.jmx.JmxCredentials;
 import ai.stigmer.jmx.ObjectNames;
-import ai.stigmer.testing.StigmerInstall;
+import ai.stigmer.testing.WithStigmerInstall;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.management.remote.JMXConnector;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The operator's stop() of one component is kept in {@code run/<component>.stopped} across a daemon
  * restart; start() clears it. {@code stigmer server stop} is not an operator's stop of a component.
  */
-class OperatorStopAcrossRestartTest {
+class OperatorStopAcrossRestartTest extends WithStigmerInstall {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    @TempDir
-    Path dir;
-    private StigmerInstall install;
-
-    @AfterEach
-    void tearDown() {
-        if (install != null) {
-            install.close();
-        }
-    }
 
     private void invoke(String component, String operation) throws Exception {
         try (JMXConnector c = install.connect(JmxCredentials.CONTROL)) {
@@ -39,7 +27,6 @@ class OperatorStopAcrossRestartTest {
 
     @Test
     void aComponentStoppedByTheOperatorStaysStoppedAfterADaemonRestartUntilStarted() throws Exception {
-        install = new StigmerInstall(dir);
         install.config("""
                 components:
                   held:

@@ -8,6 +8,7 @@ import ai.stigmer.runtime.process.ProcStat;
 import ai.stigmer.testing.Await;
 import ai.stigmer.testing.StigmerInstall;
 import ai.stigmer.testing.StigmerInstall.Result;
+import ai.stigmer.testing.WithStigmerInstall;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -18,15 +19,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command line of SPEC §7 as an operator types it: {@code bin/stigmer} and {@code bin/stigmer-status}
  * with the config in {@code $STIGMER_HOME/stigmer.yaml}, against the real daemon and real processes.
  */
-class CliEndToEndTest {
+class CliEndToEndTest extends WithStigmerInstall {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A 3s backoff, so that status (a JVM start on a busy machine) sees the component waiting to restart. */
@@ -47,20 +46,9 @@ class CliEndToEndTest {
                 process: { command: [sleep, '1001'] }
             """;
 
-    @TempDir
-    Path dir;
-    private StigmerInstall install;
-
-    @AfterEach
-    void tearDown() {
-        if (install != null) {
-            install.close();
-        }
-    }
-
     @Test
     void startStatusKillRestartLogsAndStop() throws Exception {
-        install = new StigmerInstall(dir).useInstallClassPath();
+        install.useInstallClassPath();
         install.homeConfig(CONFIG);
 
         Result started = install.stigmer("server");
@@ -142,7 +130,6 @@ class CliEndToEndTest {
 
     @Test
     void aSecondServerFindsTheRunningDaemonAndStopWithNothingRunningIsFine() throws Exception {
-        install = new StigmerInstall(dir);
         install.homeConfig("components:\n  solo:\n    process: { command: [sleep, '1002'] }\n");
         Result nothing = install.stigmer("server", "stop");
         assertEquals(0, nothing.exit(), "stop before any daemon ever ran: " + nothing.out());

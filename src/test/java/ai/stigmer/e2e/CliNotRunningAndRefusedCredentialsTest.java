@@ -5,36 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.stigmer.testing.StigmerInstall;
 import ai.stigmer.testing.StigmerInstall.Result;
+import ai.stigmer.testing.WithStigmerInstall;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SPEC §7's exit codes of {@code status} against the real daemon: 3 when no daemon holds the home's
  * lock (before the first start and after a stop, also with a stale pid file), 4 naming the
  * credentials file when the daemon refuses the password the command line read.
  */
-class CliNotRunningAndRefusedCredentialsTest {
-    @TempDir
-    Path dir;
-    private StigmerInstall install;
-
-    @AfterEach
-    void tearDown() {
-        if (install != null) {
-            install.close();
-        }
-    }
-
+class CliNotRunningAndRefusedCredentialsTest extends WithStigmerInstall {
     @Test
     void noDaemonIsExitThreeInOneLineAlsoWithAStalePidFile() throws Exception {
-        install = new StigmerInstall(dir);
         install.homeConfig("components:\n  solo:\n    process: { command: [sleep, '1005'] }\n");
         Result none = install.stigmer("server", "status");
         assertEquals(3, none.exit(), none.out());
@@ -64,7 +51,6 @@ class CliNotRunningAndRefusedCredentialsTest {
 
     @Test
     void refusedCredentialsAreExitFourNamingTheFileTheCommandLineRead() throws Exception {
-        install = new StigmerInstall(dir);
         install.homeConfig("components:\n  solo:\n    process: { command: [sleep, '1006'] }\n");
         install.start();
         install.awaitState("solo", "Running", Duration.ofSeconds(60));

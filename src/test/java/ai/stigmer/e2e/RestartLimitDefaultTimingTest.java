@@ -9,13 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.stigmer.testing.Ports;
 import ai.stigmer.testing.StigmerInstall;
-import java.nio.file.Path;
+import ai.stigmer.testing.WithStigmerInstall;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The seed's "Test Restart Limits" with the default timing of {@code conf/stigmer.yaml} untouched:
@@ -25,25 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
  * The elapsed time is reported, not asserted: it is the sum of the backoff and of eleven JVM starts.
  */
 @Execution(ExecutionMode.CONCURRENT)
-class RestartLimitDefaultTimingTest {
+class RestartLimitDefaultTimingTest extends WithStigmerInstall {
     /** 303 s of backoff, eleven JVM starts, two busy cores: room to spare. */
     private static final Duration LIMIT = Duration.ofMinutes(10);
-
-    @TempDir
-    Path dir;
-    private StigmerInstall install;
-
-    @AfterEach
-    void tearDown() {
-        if (install != null) {
-            install.close();
-        }
-    }
 
     @Test
     void aWorkflowRunnerThatExitsAtStartFailsAfterTenRestartsWithTheDefaultBackoff() {
         DefaultStack stack = new DefaultStack(Ports.free()).runnerExitsAtStart(1);
-        install = new StigmerInstall(dir);
         install.config(stack.body());
         long started = System.nanoTime();
         install.start();

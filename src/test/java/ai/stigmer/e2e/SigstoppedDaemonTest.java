@@ -7,15 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.stigmer.runtime.process.ProcStat;
 import ai.stigmer.testing.Await;
-import ai.stigmer.testing.StigmerInstall;
 import ai.stigmer.testing.StigmerInstall.Result;
+import ai.stigmer.testing.WithStigmerInstall;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 8, Show 4: a daemon stopped with SIGSTOP holds its lock but cannot answer. {@code status}
@@ -23,13 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * claiming the daemon stopped, and {@code server} starts no second daemon beside it. The daemon is
  * continued at the end, and is then fine.
  */
-class SigstoppedDaemonTest {
+class SigstoppedDaemonTest extends WithStigmerInstall {
     /** Far above the command line's own deadlines (10 s to connect), far below the harness's 2 min. */
     private static final Duration GENEROUS = Duration.ofSeconds(60);
 
-    @TempDir
-    Path dir;
-    private StigmerInstall install;
     private long stoppedPid = -1;
 
     @AfterEach
@@ -37,14 +32,10 @@ class SigstoppedDaemonTest {
         if (stoppedPid > 0) {
             signal("CONT", stoppedPid);
         }
-        if (install != null) {
-            install.close();
-        }
     }
 
     @Test
     void statusSaysNotAnsweringAndStopDoesNotClaimItStopped() {
-        install = new StigmerInstall(dir);
         install.homeConfig("components:\n  solo:\n    process: { command: [sleep, '1004'] }\n");
         install.start();
         install.awaitState("solo", "Running", GENEROUS);

@@ -15,45 +15,32 @@ import ai.stigmer.server.StigmerServer;
 import ai.stigmer.testing.Await;
 import ai.stigmer.testing.Ports;
 import ai.stigmer.testing.StigmerInstall;
+import ai.stigmer.testing.WithStigmerInstall;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Stigmer components end to end: {@code bin/stigmer server} with the default configuration
  * (minus agent-runner, on free ports) runs the real stigmer-server and workflow-runner JVMs, and
  * the seed's "Testing Health Monitoring" scenarios hold against real processes and real gRPC.
  */
-class StigmerStackTest {
+class StigmerStackTest extends WithStigmerInstall {
     /** Generous: two shared cores, JVMs starting side by side, workflow-runner's 10 s startup check. */
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final String LIMIT_LINE =
             "Component has exceeded maximum restart limit - manual intervention required";
 
-    @TempDir
-    Path dir;
-    private StigmerInstall install;
     private final DefaultStack stack = new DefaultStack(Ports.free());
 
-    @AfterEach
-    void tearDown() {
-        if (install != null) {
-            install.close();
-        }
-    }
-
     private void start(DefaultStack config) {
-        install = new StigmerInstall(dir);
         install.config(config.body());
         install.start();
     }

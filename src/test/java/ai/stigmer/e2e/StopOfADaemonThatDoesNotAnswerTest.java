@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.stigmer.runtime.process.ProcStat;
 import ai.stigmer.testing.Ports;
-import ai.stigmer.testing.StigmerInstall;
 import ai.stigmer.testing.StigmerInstall.Result;
+import ai.stigmer.testing.WithStigmerInstall;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A daemon that holds its lock but does not answer where the command line looks (here: the config
@@ -20,21 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * asks the lock's holder to shut down with SIGTERM, checks the instances recorded in run/, and says
  * "stopped" only once the daemon and its component are gone.
  */
-class StopOfADaemonThatDoesNotAnswerTest {
-    @TempDir
-    Path dir;
-    private StigmerInstall install;
-
-    @AfterEach
-    void tearDown() {
-        if (install != null) {
-            install.close();
-        }
-    }
-
+class StopOfADaemonThatDoesNotAnswerTest extends WithStigmerInstall {
     @Test
     void stopSendsSigtermToTheLockHolderAndChecksWhatItRan() throws Exception {
-        install = new StigmerInstall(dir);
         Path config = install.homeConfig("components:\n  solo:\n    process: { command: [sleep, '1008'] }\n");
         install.start();
         install.awaitState("solo", "Running", Duration.ofSeconds(60));

@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.stigmer.runtime.process.ProcStat;
 import ai.stigmer.testing.Await;
-import ai.stigmer.testing.StigmerInstall;
 import ai.stigmer.testing.StigmerInstall.Result;
-import java.nio.file.Path;
+import ai.stigmer.testing.WithStigmerInstall;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 8, Show 5: {@code stop} with a component that ignores SIGTERM and a stop timeout the test
@@ -22,26 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
  * waiting less than the stop timeout, stop exits 1 and names the daemon and the component, both
  * still alive. Either way its words match what the processes did.
  */
-class StopTermIgnoringComponentTest {
+class StopTermIgnoringComponentTest extends WithStigmerInstall {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** The whole group ignores SIGTERM (sleep inherits the ignored signal): only SIGKILL ends it. */
     private static final String STUBBORN = "components:\n  stubborn:\n"
             + "    process: { command: [sh, -c, 'trap \"\" TERM; while :; do sleep 1; done'] }\n";
 
-    @TempDir
-    Path dir;
-    private StigmerInstall install;
-
-    @AfterEach
-    void tearDown() {
-        if (install != null) {
-            install.close();
-        }
-    }
-
     @Test
     void stopWaitingLongerThanTheStopTimeoutExitsZeroAndSaysSigkillWasNeeded() {
-        install = new StigmerInstall(dir);
         install.homeConfig("defaults:\n  stop: { timeout: 2s }\n" + STUBBORN);
         install.start();
         install.awaitState("stubborn", "Running", WAIT);
@@ -66,7 +51,6 @@ class StopTermIgnoringComponentTest {
 
     @Test
     void stopWaitingLessThanTheStopTimeoutExitsOneAndNamesWhatStillRuns() {
-        install = new StigmerInstall(dir);
         install.homeConfig("defaults:\n  stop: { timeout: 15s }\n" + STUBBORN);
         install.start();
         install.awaitState("stubborn", "Running", WAIT);

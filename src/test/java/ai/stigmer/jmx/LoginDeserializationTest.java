@@ -4,36 +4,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.stigmer.config.JmxConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Deserialization on the connector is limited to what a login needs (SPEC §6): before a client is
  * authenticated it may send a user name and a password as strings, and no object of any other type
  * is read at all (a {@link Tripwire} would tell). After the login, only JMX's own types.
  */
-class LoginDeserializationTest {
-    @TempDir Path jmxDir;
-    private final FakeComponent server = FakeComponent.running("stigmer-server", "process", 4321, "");
-    private int port;
-    private JmxControlPlane plane;
-
+class LoginDeserializationTest extends WithControlPlane {
     /** A serializable type of the daemon's class path whose {@code readObject} counts its runs. */
     static final class Tripwire implements Serializable {
         private static final long serialVersionUID = 1L;
@@ -45,17 +37,14 @@ class LoginDeserializationTest {
         }
     }
 
-    @BeforeEach
-    void start() throws Exception {
-        Tripwire.READ.set(0);
-        port = JmxTestSupport.freePort();
-        plane = JmxControlPlane.start(new JmxConfig("127.0.0.1", port), jmxDir, new FakeSupervision(server),
-                () -> {}, MBeanServerFactory.newMBeanServer());
+    @Override
+    MBeanServer mbeanServer() {
+        return MBeanServerFactory.newMBeanServer();
     }
 
-    @AfterEach
-    void stop() {
-        plane.close();
+    @BeforeEach
+    void resetTripwire() {
+        Tripwire.READ.set(0);
     }
 
     @Test

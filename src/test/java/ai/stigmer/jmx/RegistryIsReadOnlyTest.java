@@ -3,7 +3,6 @@ package ai.stigmer.jmx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.stigmer.config.JmxConfig;
 import ai.stigmer.testing.ChildJava;
 import ai.stigmer.testing.StigmerInstall;
 import java.nio.file.Path;
@@ -11,10 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.remote.JMXConnector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,23 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
  * through the registry still reaches the daemon's own connector afterwards. Once on the control
  * plane in this JVM, once on the real daemon that {@code bin/stigmer server} starts.
  */
-class RegistryIsReadOnlyTest {
-    @TempDir Path jmxDir;
+class RegistryIsReadOnlyTest extends WithControlPlane {
     @TempDir Path childDir;
-    private final FakeComponent server = FakeComponent.running("stigmer-server", "process", 4321, "");
-    private int port;
-    private JmxControlPlane plane;
 
-    @BeforeEach
-    void start() throws Exception {
-        port = JmxTestSupport.freePort();
-        plane = JmxControlPlane.start(new JmxConfig("127.0.0.1", port), jmxDir, new FakeSupervision(server),
-                () -> {}, MBeanServerFactory.newMBeanServer());
-    }
-
-    @AfterEach
-    void stop() {
-        plane.close();
+    @Override
+    MBeanServer mbeanServer() {
+        return MBeanServerFactory.newMBeanServer();
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.stigmer.config.JmxConfig;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
@@ -19,14 +18,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import javax.management.Attribute;
+import javax.management.MBeanServer;
 import javax.management.MBeanServerConnection;
 import javax.management.MBeanServerDelegate;
 import javax.management.ObjectName;
 import javax.management.Query;
 import javax.management.relation.MBeanServerNotificationFilter;
 import javax.management.remote.JMXConnector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,29 +35,18 @@ import org.junit.jupiter.api.io.TempDir;
  * operation that changes anything. Both still see what JConsole's Overview, Memory and Threads tabs
  * show.
  */
-class RoleScopeTest {
+class RoleScopeTest extends WithControlPlane {
     private static final ObjectName SERVER = ObjectNames.component("stigmer-server");
     private static final ObjectName HOTSPOT = name("com.sun.management:type=HotSpotDiagnostic");
     private static final ObjectName DIAGNOSTIC = name("com.sun.management:type=DiagnosticCommand");
     private static final ObjectName MEMORY = name(ManagementFactory.MEMORY_MXBEAN_NAME);
     private static final ObjectName THREADING = name(ManagementFactory.THREAD_MXBEAN_NAME);
 
-    @TempDir Path jmxDir;
     @TempDir Path dumps;
-    private final FakeComponent server = FakeComponent.running("stigmer-server", "process", 4321, "");
-    private int port;
-    private JmxControlPlane plane;
 
-    @BeforeEach
-    void start() throws Exception {
-        port = JmxTestSupport.freePort();
-        plane = JmxControlPlane.start(new JmxConfig("127.0.0.1", port), jmxDir, new FakeSupervision(server),
-                () -> {}, ManagementFactory.getPlatformMBeanServer());
-    }
-
-    @AfterEach
-    void stop() {
-        plane.close();
+    @Override
+    MBeanServer mbeanServer() {
+        return ManagementFactory.getPlatformMBeanServer();
     }
 
     @Test

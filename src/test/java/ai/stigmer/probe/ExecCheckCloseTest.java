@@ -1,6 +1,6 @@
 package ai.stigmer.probe;
 
-import static ai.stigmer.probe.ExecCheckLeavesNoOrphansTest.NO_INSTANCE;
+import static ai.stigmer.probe.NoInstance.NO_INSTANCE;
 import static ai.stigmer.probe.ExecCheckLeavesNoOrphansTest.proberFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

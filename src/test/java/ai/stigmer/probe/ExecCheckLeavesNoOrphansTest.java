@@ -1,18 +1,15 @@
 package ai.stigmer.probe;
 
+import static ai.stigmer.probe.NoInstance.NO_INSTANCE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.stigmer.config.CheckSpec;
 import ai.stigmer.config.ProbeSpec;
-import ai.stigmer.runtime.ExitStatus;
-import ai.stigmer.runtime.Instance;
-import ai.stigmer.runtime.InstanceRecord;
 import ai.stigmer.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,15 +18,6 @@ import org.junit.jupiter.api.Test;
  * run after run; and one that passes has its leftovers killed too.
  */
 class ExecCheckLeavesNoOrphansTest {
-    static final Instance NO_INSTANCE = new Instance() {
-        public long pid() { return -1; }
-        public String containerId() { return ""; }
-        public CompletableFuture<ExitStatus> exited() { return new CompletableFuture<>(); }
-        public boolean isAlive() { return true; }
-        public void stop(Duration timeout) {}
-        public InstanceRecord record() { return InstanceRecord.ofProcess(-1, -1); }
-    };
-
     private final TaggedProcesses tagged = new TaggedProcesses();
 
     @AfterEach

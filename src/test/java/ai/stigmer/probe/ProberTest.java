@@ -1,14 +1,12 @@
 package ai.stigmer.probe;
 
+import static ai.stigmer.probe.NoInstance.NO_INSTANCE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.stigmer.config.CheckSpec;
 import ai.stigmer.config.ProbeSpec;
-import ai.stigmer.runtime.ExitStatus;
-import ai.stigmer.runtime.Instance;
-import ai.stigmer.runtime.InstanceRecord;
 import ai.stigmer.testing.Ports;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
@@ -24,15 +22,6 @@ import org.junit.jupiter.api.Test;
 
 /** The check types against real sockets and commands, and the probe timeout. */
 class ProberTest {
-    private static final Instance NO_INSTANCE = new Instance() {
-        public long pid() { return -1; }
-        public String containerId() { return ""; }
-        public CompletableFuture<ExitStatus> exited() { return new CompletableFuture<>(); }
-        public boolean isAlive() { return true; }
-        public void stop(Duration timeout) {}
-        public InstanceRecord record() { return InstanceRecord.ofProcess(-1, -1); }
-    };
-
     private static ProbeResult probeOnce(Duration timeout, CheckSpec... checks) {
         ProbeSpec spec = new ProbeSpec(Duration.ZERO, Duration.ofSeconds(1), timeout, 1, 1, List.of(checks));
         try (Prober prober = new Prober("t", Map.of(ProbeKind.LIVENESS, spec), Map.of(ProbeKind.LIVENESS,

@@ -74,7 +74,7 @@ final class CgroupContainment extends Containment {
         if (!resources.any()) {
             return Limits.NONE;
         }
-        List<String> needed = V2Limits.needed(resources);
+        List<String> needed = Limits.controllers(resources);
         String v2Problem = enableV2(needed);
         if (v2Problem.isEmpty()) {
             return V2Limits.apply(cgroup, resources);

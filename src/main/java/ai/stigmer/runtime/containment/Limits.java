@@ -2,6 +2,7 @@ package ai.stigmer.runtime.containment;
 
 import ai.stigmer.config.ResourcesSpec;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -52,6 +53,21 @@ interface Limits {
     void remove();
 
     ResourcesSpec spec();
+
+    /** The controllers {@code spec} needs; cgroup v1 and v2 call them by the same names. */
+    static List<String> controllers(ResourcesSpec spec) {
+        List<String> controllers = new ArrayList<>();
+        if (spec.memoryBytes() > 0) {
+            controllers.add("memory");
+        }
+        if (spec.cpu() > 0) {
+            controllers.add("cpu");
+        }
+        if (spec.pids() > 0) {
+            controllers.add("pids");
+        }
+        return controllers;
+    }
 
     /** CFS quota for {@code cores}, in microseconds per {@link #CPU_PERIOD_US}. */
     static long cpuQuotaUs(double cores) {

@@ -1,5 +1,6 @@
 package ai.stigmer.runtime.containment;
 
+import ai.stigmer.os.LibC;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -12,8 +13,6 @@ import com.sun.jna.Native;
 final class Syscalls {
     private interface C extends Library {
         int syscall(long number, Object... args) throws LastErrorException;
-
-        int kill(int pid, int sig) throws LastErrorException;
 
         int close(int fd) throws LastErrorException;
 
@@ -45,7 +44,7 @@ final class Syscalls {
         }
         int p = Math.toIntExact(pid);
         if (pidfdMissing) {
-            return stillOurs.test(pid) && kill(p, sig);
+            return stillOurs.test(pid) && LibC.kill(p, sig);
         }
         int fd;
         try {
@@ -70,18 +69,6 @@ final class Syscalls {
             throw new IllegalStateException("pidfd_send_signal(" + pid + ", " + sig + ") failed: errno " + e.getErrorCode(), e);
         } finally {
             C_LIB.close(fd);
-        }
-    }
-
-    private static boolean kill(int pid, int sig) {
-        try {
-            C_LIB.kill(pid, sig);
-            return true;
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == ESRCH) {
-                return false;
-            }
-            throw new IllegalStateException("kill(" + pid + ", " + sig + ") failed: errno " + e.getErrorCode(), e);
         }
     }
 

@@ -25,13 +25,13 @@ final class V1Limits implements Limits {
 
     /** True if every controller {@code spec} needs is mounted. */
     static boolean available(CgroupMounts mounts, ResourcesSpec spec) {
-        return needed(spec).stream().allMatch(mounts.v1()::containsKey);
+        return Limits.controllers(spec).stream().allMatch(mounts.v1()::containsKey);
     }
 
     /** Creates the cgroups and writes the limits; the caller checked {@link #available}. */
     static V1Limits apply(CgroupMounts mounts, String relative, ResourcesSpec spec) throws LaunchException {
         Map<String, Cgroup> cgroups = new LinkedHashMap<>();
-        for (String controller : needed(spec)) {
+        for (String controller : Limits.controllers(spec)) {
             cgroups.put(controller, new Cgroup(mounts.v1().get(controller).resolve(relative)));
         }
         Cgroup at = null;
@@ -59,20 +59,6 @@ final class V1Limits implements Limits {
             throw new LaunchException("cannot set resource limits in cgroup v1 " + at + ": " + e.getMessage(), e);
         }
         return new V1Limits(cgroups, spec);
-    }
-
-    private static List<String> needed(ResourcesSpec spec) {
-        List<String> controllers = new ArrayList<>();
-        if (spec.memoryBytes() > 0) {
-            controllers.add("memory");
-        }
-        if (spec.cpu() > 0) {
-            controllers.add("cpu");
-        }
-        if (spec.pids() > 0) {
-            controllers.add("pids");
-        }
-        return controllers;
     }
 
     @Override

@@ -4,7 +4,6 @@ import ai.stigmer.config.ResourcesSpec;
 import ai.stigmer.runtime.LaunchException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,21 +18,6 @@ final class V2Limits implements Limits {
     private V2Limits(Cgroup cgroup, ResourcesSpec spec) {
         this.cgroup = cgroup;
         this.spec = spec;
-    }
-
-    /** The controllers {@code spec} needs, as cgroup v2 names them. */
-    static List<String> needed(ResourcesSpec spec) {
-        List<String> controllers = new ArrayList<>();
-        if (spec.memoryBytes() > 0) {
-            controllers.add("memory");
-        }
-        if (spec.cpu() > 0) {
-            controllers.add("cpu");
-        }
-        if (spec.pids() > 0) {
-            controllers.add("pids");
-        }
-        return controllers;
     }
 
     /** Writes the limits into {@code cgroup}, whose parent has the needed controllers enabled for it. */
@@ -84,6 +68,6 @@ final class V2Limits implements Limits {
 
     @Override
     public String toString() {
-        return "cgroup v2 " + String.join(", ", needed(spec));
+        return "cgroup v2 " + String.join(", ", Limits.controllers(spec));
     }
 }

@@ -1,15 +1,12 @@
 package ai.stigmer.runtime.process;
 
+import ai.stigmer.os.ProcFs;
 import ai.stigmer.runtime.ExitStatus;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -186,22 +183,13 @@ public final class ExitWatcher {
      * unknown once the process has been reaped.
      */
     static ExitStatus exitOf(long pid, long startTicks) {
-        Optional<String> stat;
-        try {
-            stat = Optional.of(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
-        } catch (IOException | RuntimeException e) {
-            return ExitStatus.UNKNOWN;
-        }
-        try {
-            String[] f = stat.get().substring(stat.get().lastIndexOf(')') + 2).trim().split(" ");
+        return ProcFs.stat(pid, f -> {
             if (f[0].charAt(0) != 'Z' || Long.parseLong(f[19]) != startTicks || f.length < 50) {
                 return ExitStatus.UNKNOWN;
             }
             int status = Integer.parseInt(f[49]);
             int signal = status & 0x7f;
             return signal != 0 ? ExitStatus.ofCode(128 + signal) : ExitStatus.ofCode((status >> 8) & 0xff);
-        } catch (RuntimeException e) {
-            return ExitStatus.UNKNOWN;
-        }
+        }).orElse(ExitStatus.UNKNOWN);
     }
 }

@@ -1,11 +1,9 @@
 package ai.stigmer.runtime.process;
 
+import ai.stigmer.os.ProcFs;
 import ai.stigmer.runtime.InstanceMarker;
 import ai.stigmer.runtime.InstanceRecord;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -80,13 +78,6 @@ final class OwnershipProof {
 
     /** The value of {@code STIGMER_INSTANCE} in the environment the process was started with. */
     static Optional<String> markerOf(long pid) throws IOException {
-        byte[] environ = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
-        String prefix = InstanceMarker.ENV + "=";
-        for (String entry : new String(environ, StandardCharsets.UTF_8).split("\0")) {
-            if (entry.startsWith(prefix)) {
-                return Optional.of(entry.substring(prefix.length()));
-            }
-        }
-        return Optional.empty();
+        return ProcFs.environment(pid, InstanceMarker.ENV);
     }
 }

@@ -1,5 +1,6 @@
 package ai.stigmer.runtime.process;
 
+import ai.stigmer.os.LibC;
 import ai.stigmer.runtime.ExitStatus;
 import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.InstanceRecord;

@@ -10,6 +10,7 @@ import ai.stigmer.runtime.LaunchException;
 import ai.stigmer.runtime.SpecDigest;
 import ai.stigmer.runtime.containment.Containment;
 import ai.stigmer.runtime.containment.Enclosure;
+import ai.stigmer.os.Executables;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
  * configured resource limits), which holds everything it starts.
  */
 public final class ProcessRuntime implements ComponentRuntime {
-    private static final Path SETSID = findSetsid();
+    private static final Path SETSID = Executables.setsid();
     private static final java.time.Duration SESSION_WAIT = java.time.Duration.ofSeconds(5);
 
     private final String component;
@@ -186,22 +187,7 @@ public final class ProcessRuntime implements ComponentRuntime {
             }
             return p.toAbsolutePath().toString();
         }
-        String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin");
-        for (String dir : path.split(":")) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate.toAbsolutePath().toString();
-            }
-        }
-        throw new LaunchException("command not found in PATH: " + name);
-    }
-
-    private static Path findSetsid() {
-        for (String candidate : List.of("/usr/bin/setsid", "/bin/setsid", "/usr/local/bin/setsid")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return Path.of(candidate);
-            }
-        }
-        return Path.of("setsid");
+        return Executables.inPath(name)
+                .orElseThrow(() -> new LaunchException("command not found in PATH: " + name));
     }
 }

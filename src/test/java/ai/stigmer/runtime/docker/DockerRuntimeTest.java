@@ -17,51 +17,25 @@ import ai.stigmer.runtime.ExitStatus;
 import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.InstanceRecord;
 import ai.stigmer.runtime.LaunchException;
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.ExecCreateCmdResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Bind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** DockerRuntime, DockerInstance and ContainerCheck against the real engine. */
-class DockerRuntimeTest {
+class DockerRuntimeTest extends WithDockerEngine {
 
     private static final Duration PROMPTLY = Duration.ofSeconds(5);
 
-    private final DockerEngine engine = DockerTestSupport.defaultEngine();
-    private final List<DockerRuntime> runtimes = new ArrayList<>();
-    private DockerClient docker;
-    private String name;
-
-    @BeforeEach
-    void engineAnswers() {
-        docker = DockerTestSupport.requireEngine(engine);
-        name = DockerTestSupport.uniqueName();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (docker != null) {
-            DockerTestSupport.removeQuietly(docker, name);
-        }
-        runtimes.forEach(DockerRuntime::close);
-        engine.close();
-    }
-
     private DockerRuntime runtime(DockerSpec spec) {
-        DockerRuntime runtime = new DockerRuntime("agent-runner", DockerTestSupport.HOME, spec, DockerEngine.defaultHost());
-        runtimes.add(runtime);
-        return runtime;
+        return runtime(DockerTestSupport.HOME, spec);
     }
 
     private DockerRuntime runtime() {

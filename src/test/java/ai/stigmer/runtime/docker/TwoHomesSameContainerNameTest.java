@@ -8,14 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.InstanceRecord;
 import ai.stigmer.runtime.LaunchException;
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,35 +19,12 @@ import org.junit.jupiter.api.Test;
  * real engine. Neither stops, removes, adopts or takes over the other's container; the one that finds
  * the name taken fails with a message naming the container and the home that owns it.
  */
-class TwoHomesSameContainerNameTest {
+class TwoHomesSameContainerNameTest extends WithDockerEngine {
     private static final String HOME_A = "aaaaaaaaaaaa";
     private static final String HOME_B = "bbbbbbbbbbbb";
 
-    private final DockerEngine engine = DockerTestSupport.defaultEngine();
-    private final List<DockerRuntime> runtimes = new ArrayList<>();
-    private DockerClient docker;
-    private String name;
-
-    @BeforeEach
-    void engineAnswers() {
-        docker = DockerTestSupport.requireEngine(engine);
-        name = DockerTestSupport.uniqueName();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (docker != null) {
-            DockerTestSupport.removeQuietly(docker, name);
-        }
-        runtimes.forEach(DockerRuntime::close);
-        engine.close();
-    }
-
     private DockerRuntime home(String homeId) {
-        DockerRuntime runtime = new DockerRuntime("agent-runner", homeId, DockerTestSupport.spec(name),
-                DockerEngine.defaultHost());
-        runtimes.add(runtime);
-        return runtime;
+        return runtime(homeId, DockerTestSupport.spec(name));
     }
 
     private boolean running(String id) {

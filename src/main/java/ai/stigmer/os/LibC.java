@@ -1,11 +1,11 @@
-package ai.stigmer.runtime.process;
+package ai.stigmer.os;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 
 /** The one libc call the JDK lacks: {@code kill(2)} with any signal and with negative (group) pids. */
-final class LibC {
+public final class LibC {
     private interface C extends Library {
         int kill(int pid, int sig) throws LastErrorException;
     }
@@ -16,7 +16,7 @@ final class LibC {
     private LibC() {}
 
     /** Sends {@code sig}; false if no such process (ESRCH). Other errors are thrown. */
-    static boolean kill(long pid, int sig) {
+    public static boolean kill(long pid, int sig) {
         try {
             C_LIB.kill(Math.toIntExact(pid), sig);
             return true;

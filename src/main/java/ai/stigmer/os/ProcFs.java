@@ -1,0 +1,106 @@
+package ai.stigmer.os;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Linux's process table as {@code /proc} shows it, read directly: file reads only, never a helper
+ * process. The pids, each process's stat line split into fields, and its environment; each reader
+ * keeps the fields it needs.
+ */
+public final class ProcFs {
+    private static final Path PROC = Path.of("/proc");
+
+    private ProcFs() {}
+
+    /**
+     * What {@code reader} makes of the fields of {@code /proc/<pid>/stat} after the command name: [0]
+     * is the state letter, [1] the parent, [2] the process group, [3] the session, [19] the start time
+     * in clock ticks since boot (fields 3, 4, 5, 6 and 22 of proc(5)). Empty if the process does not
+     * exist (any more) or its line cannot be read.
+     */
+    public static <T> Optional<T> stat(long pid, Function<String[], T> reader) {
+        try {
+            // ISO-8859-1 reads any byte: a command name that is not UTF-8 must not hide its process.
+            byte[] bytes = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat"));
+            return Optional.of(reader.apply(statFields(new String(bytes, StandardCharsets.ISO_8859_1))));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The fields of a {@code stat} line after the command name, as {@link #stat} numbers them. */
+    public static String[] statFields(String stat) {
+        // The command name (field 2) is in parentheses and may itself hold spaces and parentheses.
+        return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+    }
+
+    /** A zombie or dead entry: the process no longer runs. */
+    public static boolean gone(char state) {
+        return state == 'Z' || state == 'X' || state == 'x';
+    }
+
+    /** The pid of every process in /proc now; none if /proc cannot be read. */
+    public static List<Long> pids() {
+        String[] names = PROC.toFile().list();
+        List<Long> pids = new ArrayList<>();
+        if (names == null) {
+            return pids; // /proc unreadable: report nothing rather than guess
+        }
+        for (String name : names) {
+            if (isPid(name)) {
+                pids.add(Long.parseLong(name));
+            }
+        }
+        return pids;
+    }
+
+    /**
+     * The value of {@code name} in the environment {@code pid} was started with
+     * ({@code /proc/<pid>/environ}), the first if it is there twice; empty if it is not there.
+     *
+     * @throws IOException if the environment cannot be read: the process is gone or not ours to look at
+     */
+    public static Optional<String> environment(long pid, String name) throws IOException {
+        byte[] environ = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+        byte[] prefix = (name + "=").getBytes(StandardCharsets.UTF_8);
+        int start = 0;
+        for (int i = 0; i <= environ.length; i++) {
+            if (i == environ.length || environ[i] == 0) {
+                if (i - start >= prefix.length && startsWith(environ, start, prefix)) {
+                    return Optional.of(new String(environ, start + prefix.length, i - start - prefix.length,
+                            StandardCharsets.UTF_8));
+                }
+                start = i + 1;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean startsWith(byte[] bytes, int from, byte[] prefix) {
+        for (int j = 0; j < prefix.length; j++) {
+            if (bytes[from + j] != prefix[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isPid(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+}
