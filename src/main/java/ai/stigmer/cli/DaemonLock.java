@@ -59,7 +59,9 @@ final class DaemonLock {
                 if (id.length == 3 && Long.parseLong(id[0], 16) == major && Long.parseLong(id[1], 16) == minor
                         && Long.parseLong(id[2]) == inode) {
                     long pid = Long.parseLong(f[4]);
-                    return Optional.of(new Holder(pid > 0 ? pid : -1, pid > 0));
+                    // The daemon's lock is exclusive: a shared (READ) holder is someone looking, never to be signalled.
+                    boolean proven = pid > 0 && f[3].equals("WRITE");
+                    return Optional.of(new Holder(proven ? pid : -1, proven));
                 }
             } catch (NumberFormatException e) {
                 // a line of another shape: not ours

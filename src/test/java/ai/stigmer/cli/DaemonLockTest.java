@@ -47,10 +47,13 @@ class DaemonLockTest {
                 "1: FLOCK  ADVISORY  WRITE 2595 fe:00:1467051 0 EOF",
                 "2: -> POSIX  ADVISORY  WRITE 77 fe:00:99 0 EOF",
                 "3: POSIX  ADVISORY  WRITE 4242 fe:00:99 0 EOF",
-                "4: OFDLCK ADVISORY  READ -1 00:06:3 0 EOF");
+                "4: OFDLCK ADVISORY  READ -1 00:06:3 0 EOF",
+                "5: POSIX  ADVISORY  READ 5151 fe:00:77 0 EOF");
         assertEquals(Optional.of(new DaemonLock.Holder(4242, true)), DaemonLock.fromProcLocks(lines, 0xfe, 0, 99));
         assertEquals(Optional.of(new DaemonLock.Holder(-1, false)), DaemonLock.fromProcLocks(lines, 0, 6, 3));
         assertEquals(Optional.empty(), DaemonLock.fromProcLocks(lines, 0xfd, 0, 99));
+        // A shared lock is somebody looking, not the daemon: held, but its pid is never taken as the daemon's.
+        assertEquals(Optional.of(new DaemonLock.Holder(-1, false)), DaemonLock.fromProcLocks(lines, 0xfe, 0, 77));
         assertEquals(0xfe, DaemonLock.major(0xfe00L));
         assertEquals(0x01, DaemonLock.minor(0xfe01L));
     }
