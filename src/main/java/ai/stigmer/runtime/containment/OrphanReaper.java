@@ -66,14 +66,7 @@ final class OrphanReaper {
     synchronized void sweep() {
         Set<Long> leaders = new HashSet<>();
         Map<String, Long> live = new HashMap<>(); // marker → main pid (−1 while its launch is in flight)
-        for (Enclosure e : containment.currentEnclosures().values()) {
-            if (e instanceof SessionEnclosure s) {
-                leaders.add(s.leader());
-                if (!s.finished()) {
-                    live.put(s.marker(), s.leader());
-                }
-            }
-        }
+        lookAtInstances(leaders, live);
         long ownSession = ProcessEntry.read(self).map(ProcessEntry::session).orElse(-1L);
         for (ProcessEntry child : ProcessEntry.all()) {
             if (child.ppid() != self || child.pid() <= 1 || leaders.contains(child.pid())) {
@@ -88,6 +81,14 @@ final class OrphanReaper {
             }
             String marker = ProcessEntry.environment(child.pid(), InstanceMarker.ENV);
             boolean ours = marker != null && marker.startsWith(homeId + "/");
+            if (ours) {
+                // The first look may predate a launch whose child now shows its marker: its enclosure
+                // was made current before the launch, so a look after reading the marker sees it.
+                lookAtInstances(leaders, live);
+                if (leaders.contains(child.pid())) {
+                    continue;
+                }
+            }
             if (ours && live.getOrDefault(marker, 0L) == -1) {
                 continue; // maybe the main process of a launch not yet told its pid: the JDK's child
             }
@@ -101,5 +102,19 @@ final class OrphanReaper {
             }
         }
         orphans.keySet().removeIf(pid -> ProcessEntry.read(pid).filter(e -> e.ppid() == self).isEmpty());
+    }
+
+    /** Fills {@code leaders} with the main pids of the current instances and {@code live} with their markers. */
+    private void lookAtInstances(Set<Long> leaders, Map<String, Long> live) {
+        leaders.clear();
+        live.clear();
+        for (Enclosure e : containment.currentEnclosures().values()) {
+            if (e instanceof SessionEnclosure s) {
+                leaders.add(s.leader());
+                if (!s.finished()) {
+                    live.put(s.marker(), s.leader());
+                }
+            }
+        }
     }
 }

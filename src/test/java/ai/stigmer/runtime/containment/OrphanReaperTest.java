@@ -106,6 +106,59 @@ class OrphanReaperTest {
         assertTrue(ProcessEntry.read(orphan.pid()).filter(e -> e.startTicks() == orphan.startTicks()).isEmpty(), "reaped");
     }
 
+    @Test
+    void aChildLaunchedWhileTheSweepLooksIsNeverKilled() throws Exception {
+        String home = Modes.HOME + "-race"; // a home of its own: the session mode's running reaper must not see it
+        LaunchDuringSweep containment = new LaunchDuringSweep();
+        String marker = InstanceMarker.value(home, "racing", Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        String token = token();
+        // As ProcessRuntime.launch does: the enclosure becomes current, then the child starts with its marker.
+        containment.makeCurrent("racing", new SessionEnclosure(marker, Limits.NONE));
+        ProcessBuilder launch = new ProcessBuilder("setsid", "sleep", token);
+        launch.environment().put(InstanceMarker.ENV, marker);
+        Process child = launch.start();
+        try {
+            Await.until("the child carries its marker", WAIT,
+                    () -> marker.equals(ProcessEntry.environment(child.pid(), InstanceMarker.ENV)));
+
+            new OrphanReaper(home, containment).sweep(); // its first look at the instances predates the launch
+
+            assertFalse(child.waitFor(2, TimeUnit.SECONDS), "the new instance was killed: " + child);
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Answers the reaper's first look at the current instances as they were just before a launch. */
+    private static final class LaunchDuringSweep extends Containment {
+        private int looks;
+
+        @Override
+        synchronized Map<String, Enclosure> currentEnclosures() {
+            return looks++ == 0 ? Map.of() : super.currentEnclosures();
+        }
+
+        @Override
+        public String description() {
+            return "session, a launch racing the sweep";
+        }
+
+        @Override
+        public Enclosure enclose(String component, String marker, ai.stigmer.config.ResourcesSpec resources) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        Enclosure reattach(String component, long pid, long startTicks, String marker) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        List<Path> bases() {
+            return List.of();
+        }
+    }
+
     /** The rule that keeps the JDK's exit statuses its own, case by case (a race with the JDK's reaper cannot be staged). */
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.CsvSource({
