@@ -49,6 +49,7 @@ final class DaemonLock {
      * {@code 1: POSIX  ADVISORY  WRITE 1234 fe:00:1467051 0 EOF}; waiters ({@code ->}) are not holders.
      */
     static Optional<Holder> fromProcLocks(List<String> lines, long major, long minor, long inode) {
+        Optional<Holder> unproven = Optional.empty();
         for (String line : lines) {
             String[] f = line.trim().split("\\s+");
             if (f.length < 6 || f[1].equals("->")) {
@@ -59,15 +60,20 @@ final class DaemonLock {
                 if (id.length == 3 && Long.parseLong(id[0], 16) == major && Long.parseLong(id[1], 16) == minor
                         && Long.parseLong(id[2]) == inode) {
                     long pid = Long.parseLong(f[4]);
-                    // The daemon's lock is exclusive: a shared (READ) holder is someone looking, never to be signalled.
-                    boolean proven = pid > 0 && f[3].equals("WRITE");
-                    return Optional.of(new Holder(proven ? pid : -1, proven));
+                    // The daemon's lock is exclusive and taken with fcntl (FileChannel.tryLock): a POSIX
+                    // WRITE line. A shared (READ) holder is someone looking; a FLOCK or OFDLCK line is
+                    // another process's (flock(2) needs only read access) whose pid may since be reused.
+                    // Neither is ever signalled, nor hides the daemon's own line after it.
+                    if (pid > 0 && f[1].equals("POSIX") && f[3].equals("WRITE")) {
+                        return Optional.of(new Holder(pid, true));
+                    }
+                    unproven = Optional.of(new Holder(-1, false));
                 }
             } catch (NumberFormatException e) {
                 // a line of another shape: not ours
             }
         }
-        return Optional.empty();
+        return unproven;
     }
 
     /** glibc's major() of an st_dev, as /proc/locks prints it (hex). */
