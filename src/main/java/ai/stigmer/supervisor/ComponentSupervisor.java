@@ -229,25 +229,33 @@ public final class ComponentSupervisor implements SupervisedComponent {
             try {
                 Instance instance = runtime.launch();
                 post(new Input.Launched(gen, instance));
-            } catch (LaunchException | RuntimeException e) {
+            } catch (LaunchException | RuntimeException | Error e) {
+                // An Error too (a native binding that cannot load): unreported, it would leave the
+                // component Starting for ever; a launch that failed is retried with its backoff.
                 post(new Input.LaunchFailed(gen, reason(e)));
             }
         });
     }
 
-    /** A stop is done only when {@link Instance#stop} returns; any exception means it may still live. */
+    /**
+     * A stop is done only when {@link Instance#stop} returns; anything it throws, an Error too, means
+     * it may still live, and is reported as such: unreported, the stop would stay in flight for ever.
+     */
     private void stopInstance(Effect.StopInstance stop) {
         blocking.execute(() -> {
             try {
                 stop.instance().stop(stop.timeout());
                 post(new Input.StopDone(stop.gen()));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 post(new Input.StopFailed(stop.gen(), reason(e)));
             }
         });
     }
 
-    private static String reason(Exception e) {
+    private static String reason(Throwable e) {
+        if (e instanceof Error) {
+            return e.toString(); // its class says more than its message ("Unable to load library 'c'")
+        }
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 

@@ -19,11 +19,16 @@ final class FakeRuntime implements ComponentRuntime {
     /** Runs on each new instance, e.g. to make it exit at once. */
     Consumer<FakeInstance> onLaunch = i -> {};
     String failLaunchWith;
+    /** When set, {@link #launch} throws it, as a native binding that cannot load does (JNA: UnsatisfiedLinkError). */
+    volatile Error failLaunchWithError;
 
     @Override
     public Instance launch() throws LaunchException {
         if (failLaunchWith != null) {
             throw new LaunchException(failLaunchWith);
+        }
+        if (failLaunchWithError != null) {
+            throw failLaunchWithError;
         }
         FakeInstance instance = new FakeInstance(1000 + launched.size());
         launched.add(instance);
@@ -46,6 +51,8 @@ final class FakeRuntime implements ComponentRuntime {
         int stops;
         /** When set, {@link #stop} fails with this message and the instance lives on (unkillable, engine error). */
         volatile String failStopWith;
+        /** When set, {@link #stop} throws it and the instance lives on (a native binding that cannot load). */
+        volatile Error failStopWithError;
         /** What {@link #age()} and {@link #drift()} report, as an adopted instance would. */
         Duration age = Duration.ZERO;
         String drift = "";
@@ -83,6 +90,9 @@ final class FakeRuntime implements ComponentRuntime {
             stops++;
             if (failStopWith != null) {
                 throw new StopFailedException(failStopWith);
+            }
+            if (failStopWithError != null) {
+                throw failStopWithError;
             }
             exited.complete(ExitStatus.ofCode(143));
         }

@@ -104,4 +104,49 @@ class StopFailureTest {
         assertEquals("stop failed: cgroup not empty after SIGKILL", h.status().lastError());
         assertEquals(1, h.runtime.launched.size());
     }
+
+    @Test
+    void aStopThatDiesOfAnErrorIsAFailedStopNotAStopForever() {
+        DeferredExecutor blocking = new DeferredExecutor();
+        Harness h = new Harness(Harness.component(null, null, null), blocking);
+        h.runtime.onLaunch = i -> i.failStopWithError = new UnsatisfiedLinkError("Unable to load library 'c'");
+        h.start();
+        blocking.runAll(h.scheduler);
+        assertEquals(State.RUNNING, h.state());
+
+        CompletableFuture<Void> stop = h.supervisor.stop();
+        h.scheduler.runDue();
+        runAsAPoolThreadWould(blocking, h);
+
+        assertFalse(h.status().stopping(), "a stop whose outcome is unknown must not stay in flight forever");
+        assertEquals(State.FAILED, h.state());
+        assertTrue(h.status().lastError().startsWith("stop failed: ") && h.status().lastError().contains("Unable to load library"),
+                h.status().lastError());
+        assertTrue(stop.isCompletedExceptionally(), "the operator's stop() returns, telling the failure");
+        h.advance(Duration.ofMinutes(10));
+        assertEquals(1, h.runtime.launched.size(), "no second instance while the first may live");
+    }
+
+    @Test
+    void aLaunchThatDiesOfAnErrorIsAFailedLaunchNotAStartForever() {
+        DeferredExecutor blocking = new DeferredExecutor();
+        Harness h = new Harness(Harness.component(null, null, null), blocking);
+        h.runtime.failLaunchWithError = new NoClassDefFoundError("Could not initialize class ai.stigmer.os.LibC");
+        CompletableFuture<Void> start = h.supervisor.start();
+        h.scheduler.runDue();
+        runAsAPoolThreadWould(blocking, h);
+
+        assertEquals(State.RESTARTING, h.state(), "a failed launch is retried after its backoff");
+        assertTrue(h.status().lastError().contains("Could not initialize class"), h.status().lastError());
+        assertTrue(start.isDone());
+    }
+
+    /** Runs the waiting blocking task; an Error it throws ends that thread, as in the daemon's pool. */
+    private static void runAsAPoolThreadWould(DeferredExecutor blocking, Harness h) {
+        try {
+            blocking.runOne(h.scheduler);
+        } catch (Error threadDied) {
+            h.scheduler.runDue();
+        }
+    }
 }
