@@ -49,7 +49,9 @@ class OrphanReaperTest {
     void anOrphanOfAStoppedInstanceIsKilledAndReapedByTheSweep() throws Exception {
         SessionContainment session = (SessionContainment) Modes.session();
         Instance i = runtime("exec sleep 100000").launch();
-        String marker = ProcessEntry.environment(i.pid(), InstanceMarker.ENV);
+        // Read while sh execs sleep, /proc/PID/environ is empty for an instant: wait for the marker.
+        String marker = Await.value("the instance's marker", WAIT, () -> ProcessEntry.environment(i.pid(), InstanceMarker.ENV),
+                java.util.Objects::nonNull);
         i.stop(Duration.ofSeconds(2));
         String token = token();
         // A process of that instance that turns up later, orphaned to the daemon: its marker is stale.
