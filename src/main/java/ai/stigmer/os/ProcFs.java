@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
@@ -16,6 +17,8 @@ import java.util.function.Function;
  */
 public final class ProcFs {
     private static final Path PROC = Path.of("/proc");
+    /** How long an environment that reads empty in the middle of an execve(2) is read again (see {@link #environ}). */
+    private static final long EXEC_WAIT_NANOS = 50_000_000;
 
     private ProcFs() {}
 
@@ -68,7 +71,7 @@ public final class ProcFs {
      * @throws IOException if the environment cannot be read: the process is gone or not ours to look at
      */
     public static Optional<String> environment(long pid, String name) throws IOException {
-        byte[] environ = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+        byte[] environ = environ(pid);
         byte[] prefix = (name + "=").getBytes(StandardCharsets.UTF_8);
         int start = 0;
         for (int i = 0; i <= environ.length; i++) {
@@ -81,6 +84,37 @@ public final class ProcFs {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The raw {@code /proc/<pid>/environ}. A process in the middle of execve(2), between its new image
+     * and the arguments and environment put into it, shows both empty (measured here: 1 read in 60 of
+     * a process that execs in a loop; on a loaded machine the window lasts as long as it is not
+     * scheduled): that would hide its marker. So an empty environment with an empty command line, of
+     * a process that is neither a zombie nor a kernel thread, is read again until it shows, for up to
+     * {@link #EXEC_WAIT_NANOS}.
+     *
+     * @throws IOException if it cannot be read: the process is gone or not ours to look at
+     */
+    public static byte[] environ(long pid) throws IOException {
+        Path dir = PROC.resolve(Long.toString(pid));
+        byte[] environ = Files.readAllBytes(dir.resolve("environ"));
+        long deadline = System.nanoTime() + EXEC_WAIT_NANOS;
+        long pause = 20_000;
+        while (environ.length == 0 && inExec(pid, dir) && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, 1_000_000);
+            environ = Files.readAllBytes(dir.resolve("environ"));
+        }
+        return environ;
+    }
+
+    /** Empty command line, not a zombie, not a kernel thread (child of kthreadd, pid 2): inside execve(2). */
+    private static boolean inExec(long pid, Path dir) throws IOException {
+        if (Files.readAllBytes(dir.resolve("cmdline")).length > 0) {
+            return false;
+        }
+        return stat(pid, f -> !gone(f[0].charAt(0)) && pid != 2 && !f[1].equals("2")).orElse(false);
     }
 
     private static boolean startsWith(byte[] bytes, int from, byte[] prefix) {

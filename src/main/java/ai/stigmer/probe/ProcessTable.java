@@ -57,7 +57,7 @@ final class ProcessTable {
     static boolean environContains(long pid, byte[] entry) {
         byte[] environ;
         try {
-            environ = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+            environ = ProcFs.environ(pid); // read again if it is empty: mid-exec
         } catch (IOException | RuntimeException e) {
             return false;
         }

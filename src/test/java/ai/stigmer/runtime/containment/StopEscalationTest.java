@@ -58,6 +58,27 @@ class StopEscalationTest {
     }
 
     @Test
+    void aDescendantCaughtInTheMiddleOfAnExecIsNotTakenForGone() throws Exception {
+        // In the session mode a descendant that left the session is known by its marker only, and
+        // /proc/PID/environ reads empty while the process is in execve(2). This one ignores SIGTERM
+        // and execs itself over and over: a stop that ends before its timeout took it for gone.
+        String token = token();
+        Path loop = dir.resolve("loop-" + token + ".sh");
+        Files.writeString(loop, "exec /bin/sh " + loop + "\n");
+        Instance i = launch(runtime("session", "trap '' TERM; setsid /bin/sh " + loop + " & exec sleep 100000"));
+        Await.until("the looping descendant runs", WAIT, () -> !ProcessScan.withArgument(loop.toString()).isEmpty());
+
+        Duration timeout = Duration.ofSeconds(8);
+        long begun = System.nanoTime();
+        i.stop(timeout);
+        long took = System.nanoTime() - begun;
+
+        assertTrue(took >= timeout.toNanos(), "the stop ended after " + took / 1_000_000
+                + "ms, before its timeout, while a TERM-ignoring process of the instance ran");
+        assertEquals(List.of(), ProcessScan.withArgument(loop.toString()));
+    }
+
+    @Test
     void aCgroupThatDoesNotEmptyFailsTheStopNamingWhatIsLeft() throws Exception {
         Containment containment = Modes.of("cgroup");
         String token = token();
