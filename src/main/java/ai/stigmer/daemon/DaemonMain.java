@@ -52,8 +52,14 @@ public final class DaemonMain {
             err.println("stigmer: invalid configuration: " + e.getMessage());
             return 2;
         }
-        try (FileChannel lockFile = FileChannel.open(home.run().resolve("daemon.lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        java.nio.file.Path lockPath = home.run().resolve("daemon.lock");
+        try {
+            ownerOnly(lockPath);
+        } catch (java.io.IOException e) {
+            err.println("stigmer: cannot prepare " + lockPath + ": " + e.getMessage());
+            return 1;
+        }
+        try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             FileLock lock = lockFile.tryLock();
             if (lock == null) {
                 err.println("stigmer: a daemon is already running for " + home.root());
@@ -66,6 +72,23 @@ public final class DaemonMain {
         } finally {
             LogManager.shutdown();
         }
+    }
+
+    /**
+     * The lock file is the daemon user's alone (0600): whoever can open it can hold a lock on it, and a
+     * shared lock held by another user would keep the daemon from starting.
+     */
+    private static void ownerOnly(java.nio.file.Path lockPath) throws java.io.IOException {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> rw =
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+        if (!java.nio.file.Files.exists(lockPath, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                java.nio.file.Files.createFile(lockPath, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(rw));
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // another daemon made it first; its lock decides
+            }
+        }
+        java.nio.file.Files.setPosixFilePermissions(lockPath, rw);
     }
 
     private static int runLocked(StigmerConfig config, StigmerHome home, PrintStream err) throws IOException {

@@ -87,6 +87,18 @@ class ForegroundDaemonTest extends WithStigmerInstall {
     }
 
     @Test
+    void theLockFileIsTheDaemonUsersAloneEvenWhenItWasLeftOpen() throws Exception {
+        Path lock = install.home.resolve("run/daemon.lock");
+        Files.createDirectories(lock.getParent());
+        Files.writeString(lock, "");
+        Files.setPosixFilePermissions(lock, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Path config = install.config("components:\n  one:\n    process: { command: [sleep, '1000'] }\n");
+        daemon = foreground(config);
+        install.awaitState("one", "Running", WAIT);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(lock)));
+    }
+
+    @Test
     void anInvalidConfigIsRefusedWithExitTwoBeforeAnythingStarts() throws Exception {
         Path config = install.config("""
                 components:
