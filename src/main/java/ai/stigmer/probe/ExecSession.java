@@ -36,11 +36,14 @@ final class ExecSession {
     private final Process leader;
     private final byte[] marker;
     private final long launchTicks;
+    /** The leader's own start time, −1 if it was gone before it could be read. */
+    private final long leaderTicks;
 
-    private ExecSession(Process leader, byte[] marker, long launchTicks) {
+    private ExecSession(Process leader, byte[] marker, long launchTicks, long leaderTicks) {
         this.leader = leader;
         this.marker = marker;
         this.launchTicks = launchTicks;
+        this.leaderTicks = leaderTicks;
     }
 
     /**
@@ -62,7 +65,9 @@ final class ExecSession {
         builder.environment().put(MARKER_ENV, value);
         long launchTicks = ProcessTable.nowTicks();
         Process leader = builder.start();
-        return new ExecSession(leader, (MARKER_ENV + "=" + value).getBytes(StandardCharsets.UTF_8), launchTicks);
+        long leaderTicks = ProcessTable.read(leader.pid()).map(ProcessTable.Entry::startTicks).orElse(-1L);
+        return new ExecSession(leader, (MARKER_ENV + "=" + value).getBytes(StandardCharsets.UTF_8), launchTicks,
+                leaderTicks);
     }
 
     long pid() {
@@ -79,15 +84,25 @@ final class ExecSession {
     }
 
     /** The processes of this run that still live (zombies do not count: they run nothing). */
+    /**
+     * Whether the session named by the leader's pid is still the one the leader started: not when that
+     * pid now belongs to a process with another start time (our session emptied, the pid was reused,
+     * and the newcomer may have made a session of its own under the same number).
+     */
+    static boolean sessionStillOurs(java.util.Optional<ProcessTable.Entry> atLeaderPid, long leaderTicks) {
+        return atLeaderPid.map(e -> leaderTicks < 0 || e.startTicks() == leaderTicks).orElse(true);
+    }
+
     List<ProcessTable.Entry> members() {
         List<ProcessTable.Entry> candidates = ProcessTable.startedSince(launchTicks);
         Map<Long, ProcessTable.Entry> members = new HashMap<>();
         List<ProcessTable.Entry> others = new ArrayList<>();
         long session = leader.pid();
+        boolean sessionIsOurs = sessionStillOurs(ProcessTable.read(session), leaderTicks);
         for (ProcessTable.Entry e : candidates) {
             // The kernel hands out no pid still used as a session id, so a session named by our
             // leader's pid is the one it started, as long as any member of it lives.
-            if (e.session() == session || ProcessTable.environContains(e.pid(), marker)) {
+            if ((sessionIsOurs && e.session() == session) || ProcessTable.environContains(e.pid(), marker)) {
                 members.put(e.pid(), e);
             } else {
                 others.add(e);
