@@ -22,9 +22,15 @@ public final class Main implements Callable<Integer> {
     /**
      * The JMX client's own java.util.logging output ("Failed to restart", "Failed to call the method
      * close()") when a daemon closes its port, as it does at the end of every stop: each command says
-     * in its own words what happened. Held here, since a logger nobody references loses its level.
+     * in its own words what happened. Silencing its logger is not enough: the LogManager's shutdown
+     * hook resets every level while the client's threads may still log, so the root handlers go.
      */
-    private static final java.util.logging.Logger JMX_CLIENT_LOG = java.util.logging.Logger.getLogger("javax.management.remote");
+    private static void silenceJdkLogging() {
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        for (java.util.logging.Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+    }
 
     @Spec CommandSpec spec;
 
@@ -35,7 +41,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        JMX_CLIENT_LOG.setLevel(java.util.logging.Level.OFF);
+        silenceJdkLogging();
         PrintWriter out = utf8(FileDescriptor.out);
         PrintWriter err = utf8(FileDescriptor.err);
         int code = StatusCommand.isPlain(args)

@@ -1,6 +1,7 @@
 package ai.stigmer.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,6 +119,7 @@ class CliEndToEndTest extends WithStigmerInstall {
         long daemon = install.daemonPid();
         Result stop = install.stigmer("server", "stop");
         assertEquals(0, stop.exit(), stop.out());
+        assertFalse(stop.out().contains("WARNING"), "the JMX client's own log lines stay out: " + stop.out());
         pids.add(daemon);
         for (long pid : pids) {
             assertTrue(gone(pid), "still running after stop: " + pid);
