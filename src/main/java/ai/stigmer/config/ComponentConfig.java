@@ -6,6 +6,7 @@ import java.util.List;
 /**
  * One supervised component with the {@code defaults} of the file merged in. Exactly one of
  * {@link #process()} and {@link #docker()} is set. A probe without checks is absent (null).
+ * {@code logs} rotates the component's own log ({@code logs/<name>.log}).
  */
 public record ComponentConfig(
         String name,
@@ -16,10 +17,20 @@ public record ComponentConfig(
         ProbeSpec liveness,
         ProbeSpec readiness,
         ProcessSpec process,
-        DockerSpec docker) {
+        DockerSpec docker,
+        LogsSpec logs) {
 
     public ComponentConfig {
         dependsOn = List.copyOf(dependsOn);
+        if (logs == null) {
+            logs = LogsSpec.DEFAULT;
+        }
+    }
+
+    /** With the default rotation of its log. */
+    public ComponentConfig(String name, List<String> dependsOn, RestartSpec restart, Duration stopTimeout,
+            ProbeSpec startup, ProbeSpec liveness, ProbeSpec readiness, ProcessSpec process, DockerSpec docker) {
+        this(name, dependsOn, restart, stopTimeout, startup, liveness, readiness, process, docker, LogsSpec.DEFAULT);
     }
 
     /** {@code process} or {@code docker}, as the {@code Kind} attribute of SPEC §6 names it. */

@@ -54,6 +54,7 @@ public final class ConfigLoader {
               window: 10m
               minUptime: 10s
             stop: { timeout: 10s }
+            logs: { maxSize: 10m, keep: 5 }
             probes:
               startup:   { initialDelay: 0s, period: 1s,  timeout: 1s, successThreshold: 1, failureThreshold: 30 }
               liveness:  { initialDelay: 0s, period: 10s, timeout: 3s, successThreshold: 1, failureThreshold: 3 }
@@ -151,10 +152,11 @@ public final class ConfigLoader {
         Node defaults = Node.merge(
                 Node.wrap(yamlLoad(new StringReader(BUILT_IN_DEFAULTS)), "defaults", Node.BUILT_IN),
                 top.at("defaults").inLayer(Node.DEFAULTS));
-        defaults.map("restart", "stop", "probes");
+        defaults.map("restart", "stop", "logs", "probes");
         // Checked on their own too, so that a bad default is reported even where every component overrides it.
         restart(defaults.at("restart"));
         stopTimeout(defaults.at("stop"));
+        logs(defaults.at("logs"), LogsSpec.DEFAULT);
         probes(defaults.at("probes"), null);
 
         Map<String, Node> declared = top.at("components").entries();
@@ -163,11 +165,36 @@ public final class ConfigLoader {
         }
         Map<String, ComponentConfig> components = new LinkedHashMap<>();
         declared.forEach((name, own) -> components.put(name, component(name, own, defaults, declared.keySet())));
-        return new StigmerConfig(file, jmx, startOrder(components));
+        Node daemon = top.at("daemon");
+        Node launches = daemon.at("maxConcurrentLaunches");
+        int maxConcurrentLaunches = launches.isAbsent()
+                ? StigmerConfig.defaultMaxConcurrentLaunches()
+                : launches.integer(1, 10_000);
+        return new StigmerConfig(file, jmx, maxConcurrentLaunches, logs(daemon.at("logs"), LogsSpec.DEFAULT),
+                startOrder(components));
+    }
+
+    /** {@code logs: { maxSize: 10m, keep: 5 }}; an absent key takes its value from {@code fallback}. */
+    private static LogsSpec logs(Node node, LogsSpec fallback) {
+        node.map("maxSize", "keep");
+        Node maxSize = node.at("maxSize");
+        Node keep = node.at("keep");
+        return new LogsSpec(
+                maxSize.isAbsent() ? fallback.maxBytes() : logSize(maxSize),
+                keep.isAbsent() ? fallback.keep() : keep.integer(1, 1000));
+    }
+
+    /** A log's size limit, at least 4k so that a rotated file holds whole lines. */
+    private static long logSize(Node node) {
+        long bytes = bytes(node, "10m, 512k or 1g");
+        if (bytes < 4096) {
+            throw node.invalid("must be at least 4k, found " + bytes + " bytes");
+        }
+        return bytes;
     }
 
     private static JmxConfig jmx(Node daemon) {
-        daemon.map("jmx");
+        daemon.map("jmx", "maxConcurrentLaunches", "logs");
         Node jmx = daemon.at("jmx");
         jmx.map("host", "port");
         Node host = jmx.at("host");
@@ -189,7 +216,7 @@ public final class ConfigLoader {
             throw own.invalid("component name '" + name + "' must match [a-z0-9][a-z0-9-]{0,62}"
                     + " (lower-case letters, digits and dashes; it becomes a file name)");
         }
-        own.map("dependsOn", "process", "docker", "restart", "stop", "probes");
+        own.map("dependsOn", "process", "docker", "restart", "stop", "logs", "probes");
         boolean isProcess = !own.at("process").isAbsent();
         boolean isDocker = !own.at("docker").isAbsent();
         if (isProcess == isDocker) {
@@ -209,7 +236,8 @@ public final class ConfigLoader {
                 probes.get("liveness"),
                 probes.get("readiness"),
                 isProcess ? process(own.at("process")) : null,
-                isDocker ? docker(name, own.at("docker")) : null);
+                isDocker ? docker(name, own.at("docker")) : null,
+                logs(merged.at("logs"), LogsSpec.DEFAULT));
     }
 
     private static List<String> dependsOn(String name, Node node, Set<String> names) {
@@ -407,6 +435,16 @@ public final class ConfigLoader {
 
     /** Bytes, with an optional binary unit: {@code 64m}, {@code 1g}, {@code 1536k}, {@code 1Gi}; at least 1m. */
     private static long memory(Node node) {
+        long bytes = bytes(node, "256m, 1g or 1536k");
+        if (bytes < MIN_MEMORY) {
+            throw node.invalid("must be at least 1m (a smaller limit kills the process before it runs), found "
+                    + bytes + " bytes");
+        }
+        return bytes;
+    }
+
+    /** A size in bytes with an optional binary unit ({@code k}, {@code m}, {@code g}, with or without {@code i}/{@code b}). */
+    private static long bytes(Node node, String examples) {
         String text;
         try {
             text = node.string();
@@ -416,7 +454,7 @@ public final class ConfigLoader {
         }
         Matcher m = MEMORY.matcher(text.strip());
         if (!m.matches()) {
-            throw node.invalid("expected a size such as 256m, 1g or 1536k, found '" + text + "'");
+            throw node.invalid("expected a size such as " + examples + ", found '" + text + "'");
         }
         int shift = switch (m.group(2).isEmpty() ? ' ' : Character.toLowerCase(m.group(2).charAt(0))) {
             case 'k' -> 10;
@@ -424,16 +462,11 @@ public final class ConfigLoader {
             case 'g' -> 30;
             default -> 0;
         };
-        long bytes;
         try {
-            bytes = Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
+            return Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
         } catch (ArithmeticException | NumberFormatException e) {
             throw node.invalid("too large: '" + text + "'");
         }
-        if (bytes < MIN_MEMORY) {
-            throw node.invalid("must be at least 1m (a smaller limit kills the process before it runs), found '" + text + "'");
-        }
-        return bytes;
     }
 
     /** Cores: 0.5 is half of one core, 2 is two; CFS quota takes 1 ms of each 100 ms at least. */

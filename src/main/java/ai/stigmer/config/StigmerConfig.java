@@ -7,11 +7,28 @@ import java.util.Optional;
 /**
  * A validated {@code stigmer.yaml}: the daemon settings and every component with its defaults
  * already applied. Components are listed in start order: every component after its dependencies.
+ *
+ * @param maxConcurrentLaunches launches in flight at once, host-wide ({@code daemon.maxConcurrentLaunches})
+ * @param logs rotation of daemon.log and daemon.out ({@code daemon.logs})
  */
-public record StigmerConfig(Path source, JmxConfig jmx, List<ComponentConfig> components) {
+public record StigmerConfig(Path source, JmxConfig jmx, int maxConcurrentLaunches, LogsSpec logs,
+        List<ComponentConfig> components) {
+
+    /** Launches in flight at once when the file does not say: the number of cores. */
+    public static int defaultMaxConcurrentLaunches() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
 
     public StigmerConfig {
         components = List.copyOf(components);
+        if (maxConcurrentLaunches < 1) {
+            throw new IllegalArgumentException("maxConcurrentLaunches must be at least 1: " + maxConcurrentLaunches);
+        }
+    }
+
+    /** With the default daemon settings. */
+    public StigmerConfig(Path source, JmxConfig jmx, List<ComponentConfig> components) {
+        this(source, jmx, defaultMaxConcurrentLaunches(), LogsSpec.DEFAULT, components);
     }
 
     public Optional<ComponentConfig> component(String name) {

@@ -33,6 +33,21 @@ class ConfigLoaderErrorsTest {
                         "components", "no components"),
                 broken("JMX on a public address", "daemon: { jmx: { host: 0.0.0.0 } }\n" + OK_COMPONENT,
                         "daemon.jmx.host", "JMX must listen on loopback only"),
+                broken("no launch at all", "daemon: { maxConcurrentLaunches: 0 }\n" + OK_COMPONENT,
+                        "daemon.maxConcurrentLaunches", "must be between 1 and 10000"),
+                broken("log size without a number", "daemon: { logs: { maxSize: big } }\n" + OK_COMPONENT,
+                        "daemon.logs.maxSize", "expected a size such as 10m"),
+                broken("log size too small to rotate", """
+                        defaults: { logs: { maxSize: 100 } }
+                        """ + OK_COMPONENT,
+                        "defaults.logs.maxSize", "must be at least 4k"),
+                broken("no rotated file kept", """
+                        components:
+                          app:
+                            process: { command: [run] }
+                            logs: { keep: 0 }
+                        """,
+                        "components.app.logs.keep", "must be between 1 and 1000"),
                 broken("JMX port out of range", "daemon: { jmx: { port: 70000 } }\n" + OK_COMPONENT,
                         "daemon.jmx.port", "must be between 1 and 65535"),
                 broken("duration without unit in defaults", """

@@ -208,4 +208,30 @@ class ConfigLoaderTest {
         assertEquals(file, e.file());
         assertEquals("no such file", e.problem());
     }
+
+    @Test
+    void daemonSettingsAndLogRotationAreReadWithDefaultsFillingTheGaps() throws Exception {
+        StigmerConfig config = ConfigLoader.load(write("""
+                daemon:
+                  maxConcurrentLaunches: 3
+                  logs: { maxSize: 20m }
+                defaults:
+                  logs: { keep: 2 }
+                components:
+                  quiet:
+                    process: { command: [run] }
+                  chatty:
+                    process: { command: [run] }
+                    logs: { maxSize: 512k }
+                """), Map.of());
+        assertEquals(3, config.maxConcurrentLaunches());
+        assertEquals(new LogsSpec(20L << 20, 5), config.logs());
+        assertEquals(new LogsSpec(10L << 20, 2), config.component("quiet").orElseThrow().logs());
+        assertEquals(new LogsSpec(512L << 10, 2), config.component("chatty").orElseThrow().logs());
+
+        StigmerConfig plain = ConfigLoader.load(write("components: { app: { process: { command: [run] } } }\n"), Map.of());
+        assertEquals(Runtime.getRuntime().availableProcessors(), plain.maxConcurrentLaunches());
+        assertEquals(LogsSpec.DEFAULT, plain.logs());
+        assertEquals(LogsSpec.DEFAULT, plain.component("app").orElseThrow().logs());
+    }
 }
