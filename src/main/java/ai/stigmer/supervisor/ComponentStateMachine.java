@@ -66,7 +66,8 @@ final class ComponentStateMachine {
             long[] restartTimes, int consecutiveFailures, long nextRestartAt, String lastError, int lastExitCode,
             boolean stopping, long stopStartedAt) {
 
-        ComponentStatus toStatus(ComponentConfig config, long now) {
+        /** @param launchQueuePosition its place in the launch gate's line, 0 when not waiting for a slot */
+        ComponentStatus toStatus(ComponentConfig config, long now, int launchQueuePosition) {
             boolean up = startedAt != Long.MIN_VALUE && (state == State.STARTING || state == State.RUNNING);
             long stopRemaining = -1;
             if (stopping) {
@@ -81,7 +82,8 @@ final class ComponentStateMachine {
                     consecutiveFailures,
                     state == State.RESTARTING && nextRestartAt >= 0
                             ? Math.max(0, Duration.ofNanos(nextRestartAt - now).toMillis()) : -1,
-                    lastError, lastExitCode, config.dependsOn(), stopping, stopRemaining);
+                    lastError, lastExitCode, config.dependsOn(), stopping, stopRemaining,
+                    state == State.STARTING ? launchQueuePosition : 0);
         }
     }
 
@@ -266,8 +268,10 @@ final class ComponentStateMachine {
         if (current != null) {
             beginStop(current);
         } else if (launching != NONE && stopping == null) {
-            // Stopped while launching: what the launch returns is stopped at once.
+            // Stopped while launching: what the launch returns is stopped at once; a launch still
+            // waiting for its slot is called off and returns nothing.
             stopping = new Stopping(launching, null, -1);
+            out.add(new Effect.CancelLaunch(launching));
         }
         after = then;
         if (stopping == null) {
@@ -315,8 +319,13 @@ final class ComponentStateMachine {
 
     private void onLaunched(int gen, Instance instance) {
         if (gen != launching) {
-            // Never expected: launches are tracked one at a time. Stop it rather than leave it running.
-            out.add(new Effect.Log(Level.WARN, "Stopping an unexpected instance " + instance));
+            // A launch given up past its deadline returned after all: never a second instance.
+            if (current != null && !instance.containerId().isEmpty()
+                    && instance.containerId().equals(current.containerId())) {
+                return; // the launch after it took this very container over: it is the current one
+            }
+            out.add(new Effect.Log(Level.WARN, "Stopping instance " + instance
+                    + ": its launch returned after it had been given up"));
             out.add(new Effect.StopInstance(gen, instance, config.stopTimeout()));
             return;
         }
@@ -597,6 +606,18 @@ final class ComponentStateMachine {
     }
 
     private void onStopDone(int gen) {
+        if (stopping == null && stuck != null && stuck.gen() == gen) {
+            // Failed → Failed, nothing stuck: a stop reported failed past its deadline ended after all.
+            out.add(new Effect.Log(Level.INFO, "The stop of " + stuck.instance()
+                    + " finished after its deadline: nothing of it is left"));
+            stuck = null;
+            out.add(new Effect.ClearRecord());
+            if (lastError.equals(stopFailedError(stopFailure))) {
+                lastError = "";
+            }
+            stopFailure = null;
+            return;
+        }
         if (stopping == null || stopping.gen() != gen) {
             return;
         }

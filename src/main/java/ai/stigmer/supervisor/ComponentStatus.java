@@ -11,6 +11,10 @@ import java.util.List;
  * {@code containerId} then still name the old instance until it is gone, and
  * {@code stopRemainingMillis} is the time left before SIGKILL (−1 when not stopping). The state
  * keeps the six words of SPEC §3 meanwhile.
+ *
+ * <p>{@code launchQueuePosition} is, while Starting, the component's place in the host-wide line of
+ * launches waiting for a slot ({@code daemon.maxConcurrentLaunches}): 1 when it is next, n with
+ * n − 1 ahead of it; 0 when it waits for none.
  */
 public record ComponentStatus(
         String name,
@@ -28,7 +32,8 @@ public record ComponentStatus(
         int lastExitCode,
         List<String> dependsOn,
         boolean stopping,
-        long stopRemainingMillis) {
+        long stopRemainingMillis,
+        int launchQueuePosition) {
 
     public ComponentStatus {
         dependsOn = List.copyOf(dependsOn);
@@ -39,6 +44,15 @@ public record ComponentStatus(
             long uptimeSeconds, int restarts, int restartsInWindow, int consecutiveFailures, long nextRestartInMillis,
             String lastError, int lastExitCode, List<String> dependsOn) {
         this(name, kind, state, ready, pid, containerId, uptimeSeconds, restarts, restartsInWindow,
-                consecutiveFailures, nextRestartInMillis, lastError, lastExitCode, dependsOn, false, -1);
+                consecutiveFailures, nextRestartInMillis, lastError, lastExitCode, dependsOn, false, -1, 0);
+    }
+
+    /** A status waiting for no launch slot. */
+    public ComponentStatus(String name, String kind, State state, boolean ready, long pid, String containerId,
+            long uptimeSeconds, int restarts, int restartsInWindow, int consecutiveFailures, long nextRestartInMillis,
+            String lastError, int lastExitCode, List<String> dependsOn, boolean stopping, long stopRemainingMillis) {
+        this(name, kind, state, ready, pid, containerId, uptimeSeconds, restarts, restartsInWindow,
+                consecutiveFailures, nextRestartInMillis, lastError, lastExitCode, dependsOn, stopping,
+                stopRemainingMillis, 0);
     }
 }

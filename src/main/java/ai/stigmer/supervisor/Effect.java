@@ -15,6 +15,12 @@ sealed interface Effect {
     record Launch(int gen) implements Effect {}
 
     /**
+     * Call off the launch of {@code gen} if it still waits for a slot at the launch gate, and report
+     * {@link Input.LaunchFailed}; a launch already under way goes on and reports as usual.
+     */
+    record CancelLaunch(int gen) implements Effect {}
+
+    /**
      * Stop this instance (SIGTERM, up to {@code timeout}, SIGKILL); report {@link Input.StopDone} once
      * nothing of it is left, or {@link Input.StopFailed} when that cannot be proven.
      */

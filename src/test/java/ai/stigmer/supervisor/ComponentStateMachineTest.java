@@ -206,6 +206,34 @@ class ComponentStateMachineTest {
                         List.of("cancel-timers", "emit STATE_CHANGED Restarting->Stopped",
                                 "INFO Component stopped (daemon shutting down)"),
                         List.of("remember-operator-stop"), s -> {}),
+                row("Starting → Stopped on stop while the launch waits for a slot: the launch is called off", PLAIN,
+                        Driver::start, Driver::stop, State.STOPPED,
+                        List.of("emit STATE_CHANGED Starting->Stopped", "cancel-launch 1"),
+                        List.of("INFO Component stopped"), s -> assertTrue(s.stopping())),
+                row("Stopped: the called-off launch reports failure, nothing was started", PLAIN,
+                        d -> d.start().stop(), d -> d.launchFails("called off while waiting for a launch slot"),
+                        State.STOPPED, List.of("INFO Component stopped (stop requested)"), List.of("launch", "stop-instance"),
+                        s -> assertFalse(s.stopping())),
+                row("Starting → Unhealthy → Restarting when the launch passes its deadline", PLAIN,
+                        Driver::start, d -> d.launchFails("launch did not finish within 40s"), State.RESTARTING,
+                        List.of("emit STATE_CHANGED Starting->Unhealthy", "emit STATE_CHANGED Unhealthy->Restarting",
+                                "timer BACKOFF"), List.of("stop-instance"),
+                        s -> assertEquals("launch failed: launch did not finish within 40s", s.lastError())),
+                row("an instance whose launch returned after it was given up is stopped at once", PLAIN,
+                        d -> d.start().launchFails("launch did not finish within 40s"), Driver::launched,
+                        State.RESTARTING,
+                        List.of("WARN Stopping instance pid 1001: its launch returned after it had been given up",
+                                "stop-instance 1 pid 1001"), List.of("save-record", "emit"), s -> {}),
+                row("Failed (stop failed past its deadline): nothing stuck once that stop ends after all", PLAIN,
+                        d -> d.start().launched().stop().stopFails("stop did not finish within 40s"), Driver::stopDone,
+                        State.FAILED, List.of("INFO The stop of pid 1001 finished after its deadline", "clear-record"),
+                        List.of("launch"), s -> {
+                            assertEquals("", s.lastError());
+                            assertEquals(-1, s.pid());
+                        }),
+                row("Failed → Starting on start once the late stop ended: launched at once", PLAIN,
+                        d -> d.start().launched().stop().stopFails("stop did not finish within 40s").stopDone(),
+                        Driver::start, State.STARTING, List.of("launch 2"), List.of("stop-instance"), s -> {}),
                 row("nothing starts after shutdown", PLAIN,
                         d -> d.on(new Input.Shutdown()), d -> d.start().restart(), State.STOPPED,
                         List.of(), List.of("launch", "remember-operator-stop"), s -> {}));
@@ -244,6 +272,8 @@ class ComponentStateMachineTest {
     static String describe(Effect e) {
         if (e instanceof Effect.Launch l) {
             return "launch " + l.gen();
+        } else if (e instanceof Effect.CancelLaunch c) {
+            return "cancel-launch " + c.gen();
         } else if (e instanceof Effect.StopInstance s) {
             return "stop-instance " + s.gen() + " " + s.instance() + " " + s.timeout();
         } else if (e instanceof Effect.WatchExit w) {
@@ -301,7 +331,7 @@ class ComponentStateMachineTest {
         }
 
         ComponentStatus status() {
-            return m.snapshot().toStatus(config, now);
+            return m.snapshot().toStatus(config, now, 0);
         }
 
         Driver after(double seconds) {

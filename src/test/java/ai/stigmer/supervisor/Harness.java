@@ -14,7 +14,7 @@ import java.util.Map;
 
 /** One component under a manual scheduler with fakes at its edges, and the events it sent. */
 final class Harness {
-    final ManualScheduler scheduler = new ManualScheduler();
+    final ManualScheduler scheduler;
     final FakeRuntime runtime = new FakeRuntime();
     final ScriptedProber prober = new ScriptedProber();
     final RecordingLog log = new RecordingLog();
@@ -32,7 +32,22 @@ final class Harness {
 
     /** With a store of its own, to see what is remembered under run/. */
     Harness(ComponentConfig config, java.util.concurrent.Executor blocking, InstanceStore store) {
-        supervisor = new ComponentSupervisor(config, runtime, prober, scheduler, blocking, log,
+        this(config, RuntimeThreads.of(blocking), store, new ManualScheduler());
+    }
+
+    /** With launch and stop threads (and a launch gate) of the test's choosing. */
+    Harness(ComponentConfig config, RuntimeThreads threads) {
+        this(config, threads, InstanceStore.NONE, new ManualScheduler());
+    }
+
+    /** On a watchdog shared with other harnesses, as the daemon's components share one. */
+    Harness(ComponentConfig config, RuntimeThreads threads, ManualScheduler scheduler) {
+        this(config, threads, InstanceStore.NONE, scheduler);
+    }
+
+    private Harness(ComponentConfig config, RuntimeThreads threads, InstanceStore store, ManualScheduler scheduler) {
+        this.scheduler = scheduler;
+        supervisor = new ComponentSupervisor(config, runtime, prober, scheduler, threads, log,
                 store, new Backoff(config.restart().backoff(), () -> 0.5));
         supervisor.addListener(events::add);
     }

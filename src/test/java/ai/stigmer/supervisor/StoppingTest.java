@@ -53,7 +53,7 @@ class StoppingTest {
         startRunning();
         h.supervisor.restart();
         h.scheduler.runDue();
-        h.advance(Duration.ofMinutes(1));
+        h.advance(Duration.ofSeconds(35)); // within the stop's deadline of 10s + 30s
         assertEquals(1, h.runtime.launched.size(), "no second instance while the first may live");
         assertTrue(h.status().stopping());
 
