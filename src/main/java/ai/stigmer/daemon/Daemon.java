@@ -15,6 +15,8 @@ import ai.stigmer.runtime.process.ProcessRuntime;
 import ai.stigmer.supervisor.Backoff;
 import ai.stigmer.supervisor.ComponentSupervisor;
 import ai.stigmer.supervisor.ExecutorScheduler;
+import ai.stigmer.supervisor.LaunchGate;
+import ai.stigmer.supervisor.RuntimeThreads;
 import ai.stigmer.supervisor.Scheduler;
 import ai.stigmer.supervisor.Slf4jComponentLog;
 import ai.stigmer.supervisor.Supervisor;
@@ -28,16 +30,34 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Wires a configuration into running supervision: a runtime, probes and a state machine per
- * component, one watchdog thread for all of them, and a pool for blocking launches and stops.
+ * component, one watchdog thread for all of them, and two bounded pools for blocking work.
+ *
+ * <p>Launches pass one {@link LaunchGate} of {@code daemon.maxConcurrentLaunches} slots (default:
+ * the number of cores), so at most that many are in flight host-wide; they run on a pool of twice
+ * that many threads: a launch given up past its deadline still holds its thread until it returns, and
+ * the other half keeps launching meanwhile. Stops run on a pool of one thread per component (each
+ * has at most one stop in flight) plus the launch limit (stops of instances whose launch returned
+ * after its deadline). Threads are made when needed and end after {@link #IDLE_THREAD_LIFE} idle, so
+ * a quiet daemon holds none of them. A pool that is full, or a JVM that cannot create a native
+ * thread, refuses the task: the component then reports a failed launch or stop with the reason.
  */
 public final class Daemon implements AutoCloseable {
+    /** How long an idle launch or stop thread is kept. */
+    static final Duration IDLE_THREAD_LIFE = Duration.ofSeconds(30);
+
     private final StigmerConfig config;
     private final ScheduledExecutorService watchdog;
-    private final ExecutorService blocking;
+    private final ExecutorService launchThreads;
+    private final ExecutorService stopThreads;
     private final List<Prober> probers = new ArrayList<>();
     private final Map<String, ComponentRuntime> runtimes = new HashMap<>();
     private final FileInstanceStore store;
@@ -46,10 +66,18 @@ public final class Daemon implements AutoCloseable {
     private final Containment containment;
 
     public Daemon(StigmerConfig config, StigmerHome home) {
+        this(config, home, Thread::new);
+    }
+
+    /** @param threads makes the launch and stop threads (a seam: tests refuse them as an exhausted host would) */
+    Daemon(StigmerConfig config, StigmerHome home, ThreadFactory threads) {
         this.config = config;
         this.containment = Containment.forHome(home.id());
         this.watchdog = Executors.newSingleThreadScheduledExecutor(Threads.daemon("stigmer-watchdog"));
-        this.blocking = Executors.newCachedThreadPool(Threads.daemon("stigmer-runtime"));
+        int limit = config.maxConcurrentLaunches();
+        this.launchThreads = boundedPool("stigmer-launch", 2 * limit, threads);
+        this.stopThreads = boundedPool("stigmer-stop", config.components().size() + limit, threads);
+        RuntimeThreads runtimeThreads = new RuntimeThreads(new LaunchGate(limit), launchThreads, stopThreads);
         this.store = new FileInstanceStore(home.run());
         this.recorded = new RecordedInstances(store, home.id(), home::componentLog);
         Scheduler scheduler = new ExecutorScheduler(watchdog, Clock.systemUTC());
@@ -61,11 +89,31 @@ public final class Daemon implements AutoCloseable {
             runtimes.put(c.name(), runtime);
             Prober prober = prober(c, runtime);
             probers.add(prober);
-            components.add(new ComponentSupervisor(c, runtime, prober, scheduler, blocking,
+            components.add(new ComponentSupervisor(c, runtime, prober, scheduler, runtimeThreads,
                     new Slf4jComponentLog(c.name()), store,
                     new Backoff(c.restart().backoff(), () -> ThreadLocalRandom.current().nextDouble())));
         }
         this.supervisor = new Supervisor(components, scheduler, containment.description());
+    }
+
+    /**
+     * At most {@code maxThreads} threads, made on demand and ended after {@link #IDLE_THREAD_LIFE}
+     * idle; no queue: a task no thread can take at once is refused ({@code RejectedExecutionException},
+     * or the {@code OutOfMemoryError} of a JVM out of native threads), so it fails loudly instead of
+     * waiting behind hung work.
+     */
+    static ThreadPoolExecutor boundedPool(String name, int maxThreads, ThreadFactory threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory named = task -> {
+            Thread t = threads.newThread(task);
+            if (t != null) {
+                t.setName(name + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+            }
+            return t;
+        };
+        return new ThreadPoolExecutor(0, maxThreads, IDLE_THREAD_LIFE.toNanos(), TimeUnit.NANOSECONDS,
+                new SynchronousQueue<>(), named);
     }
 
     private static Prober prober(ComponentConfig c, ComponentRuntime runtime) {
@@ -114,7 +162,8 @@ public final class Daemon implements AutoCloseable {
     public void close() {
         probers.forEach(Prober::close);
         watchdog.shutdownNow();
-        blocking.shutdownNow();
+        launchThreads.shutdownNow();
+        stopThreads.shutdownNow();
         containment.tidy();
     }
 }
