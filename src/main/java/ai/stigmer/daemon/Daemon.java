@@ -36,6 +36,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * Wires a configuration into running supervision: a runtime, probes and a state machine per
@@ -66,11 +67,14 @@ public final class Daemon implements AutoCloseable {
     private final Containment containment;
 
     public Daemon(StigmerConfig config, StigmerHome home) {
-        this(config, home, Thread::new);
+        this(config, home, Thread::new, UnaryOperator.identity());
     }
 
-    /** @param threads makes the launch and stop threads (a seam: tests refuse them as an exhausted host would) */
-    Daemon(StigmerConfig config, StigmerHome home, ThreadFactory threads) {
+    /**
+     * With seams for tests: {@code threads} makes the launch and stop threads (refuse them, as an
+     * exhausted host does), {@code observed} wraps each component's runtime (count its launches).
+     */
+    Daemon(StigmerConfig config, StigmerHome home, ThreadFactory threads, UnaryOperator<ComponentRuntime> observed) {
         this.config = config;
         this.containment = Containment.forHome(home.id());
         this.watchdog = Executors.newSingleThreadScheduledExecutor(Threads.daemon("stigmer-watchdog"));
@@ -83,9 +87,9 @@ public final class Daemon implements AutoCloseable {
         Scheduler scheduler = new ExecutorScheduler(watchdog, Clock.systemUTC());
         List<ComponentSupervisor> components = new ArrayList<>();
         for (ComponentConfig c : config.components()) {
-            ComponentRuntime runtime = c.docker() != null
+            ComponentRuntime runtime = observed.apply(c.docker() != null
                     ? new DockerRuntime(c.name(), home.id(), c.docker())
-                    : new ProcessRuntime(c.name(), home.id(), c.process(), home.componentLog(c.name()), containment);
+                    : new ProcessRuntime(c.name(), home.id(), c.process(), home.componentLog(c.name()), containment));
             runtimes.put(c.name(), runtime);
             Prober prober = prober(c, runtime);
             probers.add(prober);

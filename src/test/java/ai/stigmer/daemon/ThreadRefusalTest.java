@@ -52,7 +52,7 @@ class ThreadRefusalTest {
                   sleeper:
                     process: { command: [sleep, '1000'] }
                 """);
-        daemon = new Daemon(ConfigLoader.load(config, home.configVariables(dir)), home, threads);
+        daemon = new Daemon(ConfigLoader.load(config, home.configVariables(dir)), home, threads, java.util.function.UnaryOperator.identity());
         return daemon.supervisor().component("sleeper").orElseThrow();
     }
 
