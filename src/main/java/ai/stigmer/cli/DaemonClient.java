@@ -49,7 +49,7 @@ final class DaemonClient implements AutoCloseable {
         "Containment"};
     private static final String[] COMPONENT_ATTRIBUTES = {"Name", "Kind", "State", "Ready", "Pid", "ContainerId",
         "UptimeSeconds", "Restarts", "RestartsInWindow", "ConsecutiveFailures", "NextRestartInMillis", "LastError",
-        "LastExitCode", "Stopping", "StopRemainingMillis"};
+        "LastExitCode", "Stopping", "StopRemainingMillis", "LaunchQueuePosition"};
 
     private final JMXConnector connector;
     private final MBeanServerConnection connection;
@@ -183,7 +183,9 @@ final class DaemonClient implements AutoCloseable {
                     (int) num(c, "ConsecutiveFailures", 0), num(c, "NextRestartInMillis", -1), str(c, "LastError"),
                     (int) num(c, "LastExitCode", -1),
                     // A daemon without these attributes (older than SPEC §6's Stopping) is never stopping.
-                    Boolean.TRUE.equals(c.get("Stopping")), num(c, "StopRemainingMillis", -1)));
+                    Boolean.TRUE.equals(c.get("Stopping")), num(c, "StopRemainingMillis", -1),
+                    // Nor does one without a launch limit wait for a slot.
+                    (int) num(c, "LaunchQueuePosition", 0)));
         }
         return new StatusReport(num(d, "Pid", -1), str(d, "Version"), num(d, "UptimeSeconds", 0),
                 Boolean.TRUE.equals(d.get("MonitoringActive")), components, str(d, "Containment"));

@@ -26,7 +26,8 @@ final class StatusFormatter {
             out.append(displayName(c)).append(":\n");
             // SPEC §4/§7: while an instance is being stopped, status says so, with its old pid.
             String shown = c.stopping() ? "Stopping" : c.state();
-            out.append("  Status:   ").append(shown).append(' ').append(indicator(shown)).append('\n');
+            out.append("  Status:   ").append(shown).append(' ').append(indicator(shown))
+                    .append(launchWait(c)).append('\n');
             String instance = c.hasInstance() ? (c.docker() ? shortId(c.containerId()) : String.valueOf(c.pid())) : "-";
             out.append(c.docker() ? "  Container: " : "  PID:      ").append(instance).append('\n');
             out.append("  Uptime:   ").append(c.hasInstance() ? duration(c.uptimeSeconds()) : "-").append('\n');
@@ -100,7 +101,17 @@ final class StatusFormatter {
         m.put("lastExitCode", c.lastExitCode());
         m.put("stopping", c.stopping());
         m.put("stopRemainingMillis", c.stopRemainingMillis());
+        m.put("launchQueuePosition", c.launchQueuePosition());
         return m;
+    }
+
+    /** " (waiting for a launch slot, 3 ahead)" while its launch waits its turn; "" otherwise. */
+    private static String launchWait(StatusReport.Component c) {
+        int place = c.launchQueuePosition();
+        if (place <= 0 || c.stopping()) {
+            return "";
+        }
+        return " (waiting for a launch slot, " + (place == 1 ? "next" : (place - 1) + " ahead") + ")";
     }
 
     /** "SIGKILL in 4s" while SIGTERM has time left; what is waited for once it has run out. */

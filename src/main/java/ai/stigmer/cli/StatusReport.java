@@ -17,18 +17,28 @@ record StatusReport(long daemonPid, String version, long uptimeSeconds, boolean 
     /**
      * One component's attributes (SPEC §6). {@code stopping}: its instance is being stopped (then
      * {@code pid} is still the old one); {@code stopRemainingMillis}: time left before SIGKILL, −1
-     * when not stopping.
+     * when not stopping; {@code launchQueuePosition}: its place in the line of launches waiting for a
+     * slot, 1 when next, 0 when not waiting.
      */
     record Component(String name, String kind, String state, boolean ready, long pid, String containerId,
             long uptimeSeconds, int restarts, int restartsInWindow, int consecutiveFailures,
-            long nextRestartInMillis, String lastError, int lastExitCode, boolean stopping, long stopRemainingMillis) {
+            long nextRestartInMillis, String lastError, int lastExitCode, boolean stopping, long stopRemainingMillis,
+            int launchQueuePosition) {
+
+        /** The attributes of a component that waits for no launch slot. */
+        Component(String name, String kind, String state, boolean ready, long pid, String containerId,
+                long uptimeSeconds, int restarts, int restartsInWindow, int consecutiveFailures,
+                long nextRestartInMillis, String lastError, int lastExitCode, boolean stopping, long stopRemainingMillis) {
+            this(name, kind, state, ready, pid, containerId, uptimeSeconds, restarts, restartsInWindow,
+                    consecutiveFailures, nextRestartInMillis, lastError, lastExitCode, stopping, stopRemainingMillis, 0);
+        }
 
         /** The attributes of a daemon that tells nothing about stopping (older than SPEC §6's {@code Stopping}). */
         Component(String name, String kind, String state, boolean ready, long pid, String containerId,
                 long uptimeSeconds, int restarts, int restartsInWindow, int consecutiveFailures,
                 long nextRestartInMillis, String lastError, int lastExitCode) {
             this(name, kind, state, ready, pid, containerId, uptimeSeconds, restarts, restartsInWindow,
-                    consecutiveFailures, nextRestartInMillis, lastError, lastExitCode, false, -1);
+                    consecutiveFailures, nextRestartInMillis, lastError, lastExitCode, false, -1, 0);
         }
 
         /** Running, and no instance being stopped. */

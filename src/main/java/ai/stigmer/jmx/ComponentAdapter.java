@@ -41,6 +41,7 @@ final class ComponentAdapter implements ComponentMXBean {
     @Override public int getLastExitCode() { return status().lastExitCode(); }
     @Override public boolean getStopping() { return status().stopping(); }
     @Override public long getStopRemainingMillis() { return status().stopRemainingMillis(); }
+    @Override public int getLaunchQueuePosition() { return status().launchQueuePosition(); }
 
     @Override
     public void restart() {

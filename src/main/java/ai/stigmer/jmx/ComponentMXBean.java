@@ -72,6 +72,14 @@ public interface ComponentMXBean {
     @Description("Milliseconds left before SIGKILL of the instance being stopped, -1 unless Stopping")
     long getStopRemainingMillis();
 
+    /**
+     * While Starting, the component's place in the host-wide line of launches waiting for a slot
+     * ({@code daemon.maxConcurrentLaunches}): 1 when it is next, n with n − 1 ahead; 0 when it waits for none.
+     */
+    @Description("Place in the host-wide line of launches waiting for a slot (daemon.maxConcurrentLaunches):"
+            + " 1 = next, 0 when not waiting")
+    int getLaunchQueuePosition();
+
     /** Stops the instance if any, resets every counter and starts again; brings a Failed component back. */
     @Description("Restart now with all counters reset (also brings a Failed component back)")
     void restart();

@@ -170,6 +170,25 @@ class StatusFormatterTest {
     }
 
     @Test
+    void aComponentWaitingForALaunchSlotSaysHowManyAreAheadAndKeepsItsStateWord() throws Exception {
+        StatusReport waiting = new StatusReport(1, "0.1.0", 60, true, List.of(
+                new StatusReport.Component("w1", "process", "Starting", false, -1, "", 0, 1, 1, 1, -1, "", 137,
+                        false, -1, 4),
+                new StatusReport.Component("w2", "process", "Starting", false, -1, "", 0, 1, 1, 1, -1, "", 137,
+                        false, -1, 1)));
+        String text = StatusFormatter.text(waiting);
+        assertTrue(text.contains("w1:\n  Status:   Starting ↻ (waiting for a launch slot, 3 ahead)\n"), text);
+        assertTrue(text.contains("w2:\n  Status:   Starting ↻ (waiting for a launch slot, next)\n"), text);
+        assertTrue(!StatusFormatter.text(SAMPLE).contains("launch slot"), "none waits in the sample");
+
+        JsonNode c = new ObjectMapper().readTree(StatusFormatter.json(waiting)).get("components").get(0);
+        assertEquals("Starting", c.get("state").asText(), "State keeps the six words (SPEC §3)");
+        assertEquals(4, c.get("launchQueuePosition").asInt());
+        JsonNode none = new ObjectMapper().readTree(StatusFormatter.json(SAMPLE)).get("components").get(0);
+        assertEquals(0, none.get("launchQueuePosition").asInt());
+    }
+
+    @Test
     void aComponentThatIsNotStoppingSaysSoInJsonAndShowsNoStopLine() throws Exception {
         assertTrue(!StatusFormatter.text(SAMPLE).contains("Stop:"));
         JsonNode c = new ObjectMapper().readTree(StatusFormatter.json(SAMPLE)).get("components").get(0);

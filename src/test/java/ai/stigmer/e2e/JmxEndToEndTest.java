@@ -48,7 +48,8 @@ class JmxEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Set<String> COMPONENT_ATTRIBUTES = Set.of("Name", "Kind", "State", "Ready", "Pid",
             "ContainerId", "UptimeSeconds", "Restarts", "RestartsInWindow", "ConsecutiveFailures",
-            "NextRestartInMillis", "LastError", "LastExitCode", "Stopping", "StopRemainingMillis");
+            "NextRestartInMillis", "LastError", "LastExitCode", "Stopping", "StopRemainingMillis",
+            "LaunchQueuePosition");
     private static final Set<String> DAEMON_ATTRIBUTES =
             Set.of("Pid", "UptimeSeconds", "Version", "MonitoringActive", "ComponentNames", "Containment");
     private static final List<String> HEALTH_EVENTS =

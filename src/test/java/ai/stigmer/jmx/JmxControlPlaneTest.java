@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.stigmer.config.JmxConfig;
 import ai.stigmer.supervisor.ComponentEvent;
+import ai.stigmer.supervisor.ComponentStatus;
 import ai.stigmer.supervisor.State;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -85,7 +86,7 @@ class JmxControlPlaneTest {
                     Map.entry("UptimeSeconds", 125L), Map.entry("Restarts", 2), Map.entry("RestartsInWindow", 1),
                     Map.entry("ConsecutiveFailures", 0), Map.entry("NextRestartInMillis", -1L),
                     Map.entry("LastError", ""), Map.entry("LastExitCode", -1), Map.entry("Stopping", false),
-                    Map.entry("StopRemainingMillis", -1L)), s);
+                    Map.entry("StopRemainingMillis", -1L), Map.entry("LaunchQueuePosition", 0)), s);
             assertEquals("abc123456789ffff", conn.getAttribute(AGENT, "ContainerId"));
             assertEquals("docker", conn.getAttribute(AGENT, "Kind"));
 
@@ -177,6 +178,20 @@ class JmxControlPlaneTest {
             CompositeData data = (CompositeData) failed.getUserData();
             assertEquals("stigmer-server", data.get("component"));
             assertEquals("Failed", data.get("to"));
+        }
+    }
+
+    @Test
+    void aLaunchWaitingForASlotShowsItsPlaceInLineWithADescription() throws Exception {
+        server.setStatus(new ComponentStatus("stigmer-server", "process", State.STARTING, false, -1, "", 0, 1, 1, 1,
+                -1, "", 137, List.of(), false, -1, 3));
+        try (JMXConnector c = JmxTestSupport.connect(port, jmxDir, JmxCredentials.MONITOR)) {
+            MBeanServerConnection conn = c.getMBeanServerConnection();
+            assertEquals(3, conn.getAttribute(SERVER, "LaunchQueuePosition"));
+            assertEquals("Starting", conn.getAttribute(SERVER, "State"));
+            String description = Arrays.stream(conn.getMBeanInfo(SERVER).getAttributes())
+                    .filter(a -> a.getName().equals("LaunchQueuePosition")).findFirst().orElseThrow().getDescription();
+            assertTrue(description.startsWith("Place in the host-wide line of launches waiting for a slot"), description);
         }
     }
 
