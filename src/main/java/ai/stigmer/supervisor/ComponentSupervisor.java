@@ -241,8 +241,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
         } else if (effect instanceof Effect.WatchExit e) {
             e.instance().exited().thenAccept(exit -> post(new Input.Exited(e.gen(), exit)));
         } else if (effect instanceof Effect.RunProbe e) {
-            prober.run(e.kind(), e.instance(), e.uptime(),
-                    result -> post(new Input.ProbeCompleted(e.gen(), result, e.startedAt())));
+            runProbe(e);
         } else if (effect instanceof Effect.ScheduleProbe e) {
             probeTimers.put(e.kind(), scheduler.schedule(() -> feed(new Input.ProbeDue(e.gen(), e.kind())), e.delay()));
         } else if (effect instanceof Effect.ScheduleTimer e) {
@@ -265,6 +264,26 @@ public final class ComponentSupervisor implements SupervisedComponent {
             store.markStopped(config.name(), e.stopped());
         } else {
             throw new IllegalArgumentException("unknown effect " + effect);
+        }
+    }
+
+    /**
+     * A probe that no thread takes (a JVM out of native threads) is not run, and not counted as a
+     * failure either: a daemon short of threads must not restart healthy components. It is tried
+     * again after its period, so its loop never ends; the log says why it did not run.
+     */
+    private void runProbe(Effect.RunProbe e) {
+        try {
+            prober.run(e.kind(), e.instance(), e.uptime(),
+                    result -> post(new Input.ProbeCompleted(e.gen(), result, e.startedAt())));
+        } catch (RuntimeException | Error refused) {
+            log.warn("Health check (" + e.kind() + ") could not run, tried again after its period: " + reason(refused));
+            ai.stigmer.config.ProbeSpec spec = switch (e.kind()) {
+                case STARTUP -> config.startup();
+                case LIVENESS -> config.liveness();
+                case READINESS -> config.readiness();
+            };
+            probeTimers.put(e.kind(), scheduler.schedule(() -> feed(new Input.ProbeDue(e.gen(), e.kind())), spec.period()));
         }
     }
 

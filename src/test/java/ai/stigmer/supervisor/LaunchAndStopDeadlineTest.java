@@ -147,6 +147,25 @@ class LaunchAndStopDeadlineTest {
     }
 
     @Test
+    void aProbeNoThreadTakesIsNeitherAFailureNorTheEndOfItsLoop() {
+        Harness h = new Harness(Harness.component(null, Harness.probe(Duration.ofSeconds(10), 3), null),
+                RuntimeThreads.of(Runnable::run));
+        h.prober.refuseWith = new OutOfMemoryError("unable to create native thread");
+        h.start();
+        h.advance(Duration.ofSeconds(60));
+        assertEquals(State.RUNNING, h.state(), "no thread for a check is no reason to restart");
+        assertEquals(0, h.status().restarts());
+        assertTrue(h.log.count("WARN", "Health check (liveness) could not run, tried again after its period: "
+                + "java.lang.OutOfMemoryError: unable to create native thread") >= 5);
+
+        h.prober.refuseWith = null;
+        h.prober.always(ai.stigmer.probe.ProbeKind.LIVENESS, false);
+        h.advance(Duration.ofSeconds(40));
+        assertEquals(1, h.log.count("WARN", ComponentSupervisor.MARKED_UNHEALTHY + " (liveness probe failed 3 times"),
+                "the loop went on: the failing check counts once it can run");
+    }
+
+    @Test
     void aStopNoThreadTakesIsAStopFailureAndNoSecondInstance() {
         Harness h = new Harness(PLAIN, new RuntimeThreads(LaunchGate.unlimited(), Runnable::run, task -> {
             throw new RejectedExecutionException("pool full");

@@ -18,6 +18,8 @@ final class ScriptedProber implements ProbeRunner {
     private final Map<ProbeKind, Deque<Boolean>> scripts = new EnumMap<>(ProbeKind.class);
     private final Map<ProbeKind, Boolean> defaults = new EnumMap<>(ProbeKind.class);
     final List<ProbeKind> runs = new ArrayList<>();
+    /** When set, {@link #run} throws it, as a prober whose pool cannot make a thread does. */
+    Error refuseWith;
 
     ScriptedProber always(ProbeKind kind, boolean passes) {
         defaults.put(kind, passes);
@@ -38,6 +40,9 @@ final class ScriptedProber implements ProbeRunner {
 
     @Override
     public void run(ProbeKind probe, Instance instance, Duration uptime, Consumer<ProbeResult> done) {
+        if (refuseWith != null) {
+            throw refuseWith;
+        }
         runs.add(probe);
         Deque<Boolean> script = scripts.get(probe);
         boolean passed = script != null && !script.isEmpty() ? script.poll() : defaults.getOrDefault(probe, true);
