@@ -326,7 +326,13 @@ final class ComponentStateMachine {
             }
             out.add(new Effect.Log(Level.WARN, "Stopping instance " + instance
                     + ": its launch returned after it had been given up"));
-            out.add(new Effect.StopInstance(gen, instance, config.stopTimeout()));
+            out.add(new Effect.WatchExit(gen, instance));
+            if (current == null && stopping == null && stuck == null && launching == NONE) {
+                // It becomes the stop in flight: the restart whose backoff runs waits until it is gone.
+                beginStop(new Tracked(gen, instance, instance.pid(), instance.containerId(), now, false));
+            } else {
+                out.add(new Effect.StopInstance(gen, instance, config.stopTimeout()));
+            }
             return;
         }
         launching = NONE;

@@ -313,8 +313,8 @@ public final class ComponentSupervisor implements SupervisedComponent {
     /** Joins the gate's line; the launch begins on the watchdog thread once its turn comes. */
     private void queueLaunch(int gen) {
         LaunchAttempt attempt = new LaunchAttempt(gen);
-        launching = attempt;
         attempt.ticket = threads.gate().enter(() -> scheduler.execute(() -> beginLaunch(attempt)));
+        launching = attempt; // published with its ticket, for status() on other threads
     }
 
     /** A launch still waiting for its slot leaves the line: the machine learns it failed, nothing ran. */
