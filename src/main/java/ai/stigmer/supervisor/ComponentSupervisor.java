@@ -1,12 +1,15 @@
 package ai.stigmer.supervisor;
 
 import ai.stigmer.config.ComponentConfig;
+import ai.stigmer.config.Durations;
+import ai.stigmer.config.ProbeSpec;
 import ai.stigmer.probe.ProbeKind;
 import ai.stigmer.probe.ProbeRunner;
 import ai.stigmer.runtime.ComponentRuntime;
 import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.LaunchException;
 import ai.stigmer.runtime.StopFailedException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -15,8 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.time.Duration;
-import ai.stigmer.config.Durations;
 
 /**
  * The watchdog of one component: a thin runner around its {@link ComponentStateMachine}. It owns
@@ -278,7 +279,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
                     result -> post(new Input.ProbeCompleted(e.gen(), result, e.startedAt())));
         } catch (RuntimeException | Error refused) {
             log.warn("Health check (" + e.kind() + ") could not run, tried again after its period: " + reason(refused));
-            ai.stigmer.config.ProbeSpec spec = switch (e.kind()) {
+            ProbeSpec spec = switch (e.kind()) {
                 case STARTUP -> config.startup();
                 case LIVENESS -> config.liveness();
                 case READINESS -> config.readiness();
