@@ -1,15 +1,12 @@
 package ai.stigmer.supervisor;
 
 import ai.stigmer.config.ComponentConfig;
-import ai.stigmer.config.Durations;
 import ai.stigmer.config.ProbeSpec;
 import ai.stigmer.probe.ProbeKind;
 import ai.stigmer.probe.ProbeRunner;
 import ai.stigmer.runtime.ComponentRuntime;
 import ai.stigmer.runtime.Instance;
-import ai.stigmer.runtime.LaunchException;
 import ai.stigmer.runtime.StopFailedException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -17,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The watchdog of one component: a thin runner around its {@link ComponentStateMachine}. It owns
@@ -34,17 +30,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * when the stop failed: the component is then Failed, "stop failed: ..." is its LastError, and
  * nothing is launched until a later stop of that instance succeeds (see the machine's Javadoc).
  *
- * <p><b>Every launch and stop ends in a reported outcome.</b> A launch waits its turn at the
- * host-wide {@link LaunchGate} (Starting meanwhile, its place in {@link ComponentStatus#launchQueuePosition()}),
- * then has {@link #launchDeadline} to return: 30 s plus the component's stop timeout, since a launch
- * may first have to clear an earlier instance that holds its name (a Docker container). Past it, the
- * launch failed ("launch did not finish within 40s"), with backoff and the restart limit as for any
- * failed launch, and its slot at the gate is free again; should the abandoned launch still return an
- * instance, that instance is stopped at once. A stop has {@link #stopDeadline}: its stop timeout plus
- * {@link #STOP_GRACE} for SIGKILL to take effect and for the engine's round trips; past it, the stop
- * failed, with the consequences above. A launch or stop that no thread can be found for (the pool is
- * full, or the JVM cannot create a native thread) fails at once with the reason. Nothing here blocks
- * the watchdog thread.
+ * <p><b>Every launch and stop ends in a reported outcome</b> ({@link RuntimeCalls}). A launch waits
+ * its turn at the host-wide {@link LaunchGate} (Starting meanwhile, its place in
+ * {@link ComponentStatus#launchQueuePosition()}), then has 30 s plus the component's stop timeout to
+ * return, since a launch may first have to clear an earlier instance that holds its name (a Docker
+ * container). Past it, the launch failed ("launch did not finish within 40s"), with backoff and the
+ * restart limit as for any failed launch, and its slot at the gate is free again; should the
+ * abandoned launch still return an instance, that instance is stopped at once. A stop has its stop
+ * timeout plus 30 s (SIGKILL, the engine's round trips); past it, the stop failed, with the
+ * consequences above. A launch or stop that no thread can be found for (the pool is full, or the JVM
+ * cannot create a native thread) fails at once with the reason. Nothing here blocks the watchdog
+ * thread.
  */
 public final class ComponentSupervisor implements SupervisedComponent {
     static final String STARTED = "Component started, health monitoring active";
@@ -63,16 +59,8 @@ public final class ComponentSupervisor implements SupervisedComponent {
     private final ComponentConfig config;
     private final ComponentRuntime runtime;
     private final ProbeRunner prober;
-    /** A launch that has not returned within this plus the stop timeout has failed. */
-    public static final Duration LAUNCH_DEADLINE_BASE = Duration.ofSeconds(30);
-    /**
-     * What a stop may take beyond its stop timeout: SIGKILL and the wait for the enclosure to empty
-     * (5 s), or the Docker engine's inspect, stop and remove round trips.
-     */
-    public static final Duration STOP_GRACE = Duration.ofSeconds(30);
-
     private final Scheduler scheduler;
-    private final RuntimeThreads threads;
+    private final RuntimeCalls calls;
     private final ComponentLog log;
     private final InstanceStore store;
     private final ComponentStateMachine machine;
@@ -85,8 +73,6 @@ public final class ComponentSupervisor implements SupervisedComponent {
     private final Map<Input.Timer, Scheduler.Cancellable> timers = new EnumMap<>(Input.Timer.class);
     /** Commands that complete when no stop is in flight any more. */
     private final List<CompletableFuture<Void>> settling = new ArrayList<>();
-    /** The launch the machine waits for, if any; read by {@link #status()} for its place in line. */
-    private volatile LaunchAttempt launching;
 
     private volatile ComponentStateMachine.Snapshot snapshot;
 
@@ -102,7 +88,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
         this.runtime = runtime;
         this.prober = prober;
         this.scheduler = scheduler;
-        this.threads = threads;
+        this.calls = new RuntimeCalls(config, runtime, scheduler, threads, log, this::feed);
         this.log = log;
         this.store = store;
         this.machine = new ComponentStateMachine(config, backoff);
@@ -125,18 +111,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
 
     @Override
     public ComponentStatus status() {
-        LaunchAttempt attempt = launching;
-        return snapshot.toStatus(config, scheduler.nanoTime(), attempt == null ? 0 : attempt.ticket.position());
-    }
-
-    /** How long {@code runtime.launch()} may take: {@link #LAUNCH_DEADLINE_BASE} plus the stop timeout. */
-    public static Duration launchDeadline(ComponentConfig config) {
-        return LAUNCH_DEADLINE_BASE.plus(config.stopTimeout());
-    }
-
-    /** How long {@code instance.stop(timeout)} may take: the stop timeout plus {@link #STOP_GRACE}. */
-    public static Duration stopDeadline(ComponentConfig config) {
-        return config.stopTimeout().plus(STOP_GRACE);
+        return snapshot.toStatus(config, scheduler.nanoTime(), calls.launchQueuePosition());
     }
 
     // ---- commands: posted to the watchdog thread ----
@@ -234,11 +209,11 @@ public final class ComponentSupervisor implements SupervisedComponent {
 
     private void carryOut(Effect effect) {
         if (effect instanceof Effect.Launch e) {
-            queueLaunch(e.gen());
+            calls.launch(e.gen());
         } else if (effect instanceof Effect.CancelLaunch e) {
-            cancelLaunch(e.gen());
+            calls.cancelLaunch(e.gen());
         } else if (effect instanceof Effect.StopInstance e) {
-            stopInstance(e);
+            calls.stop(e.gen(), e.instance(), e.timeout());
         } else if (effect instanceof Effect.WatchExit e) {
             e.instance().exited().thenAccept(exit -> post(new Input.Exited(e.gen(), exit)));
         } else if (effect instanceof Effect.RunProbe e) {
@@ -278,7 +253,8 @@ public final class ComponentSupervisor implements SupervisedComponent {
             prober.run(e.kind(), e.instance(), e.uptime(),
                     result -> post(new Input.ProbeCompleted(e.gen(), result, e.startedAt())));
         } catch (RuntimeException | Error refused) {
-            log.warn("Health check (" + e.kind() + ") could not run, tried again after its period: " + reason(refused));
+            log.warn("Health check (" + e.kind() + ") could not run, tried again after its period: "
+                    + RuntimeCalls.reason(refused));
             ProbeSpec spec = switch (e.kind()) {
                 case STARTUP -> config.startup();
                 case LIVENESS -> config.liveness();
@@ -286,137 +262,6 @@ public final class ComponentSupervisor implements SupervisedComponent {
             };
             probeTimers.put(e.kind(), scheduler.schedule(() -> feed(new Input.ProbeDue(e.gen(), e.kind())), spec.period()));
         }
-    }
-
-    /** One launch: its ticket at the gate, and the one outcome it reports (claimed by {@link #settle}). */
-    private final class LaunchAttempt {
-        final int gen;
-        final AtomicBoolean settled = new AtomicBoolean();
-        LaunchGate.Ticket ticket;
-        /** Watchdog thread only. */
-        boolean begun;
-        Scheduler.Cancellable deadline;
-
-        LaunchAttempt(int gen) {
-            this.gen = gen;
-        }
-
-        /** True for the first caller only: the launch's outcome is theirs to report. Frees the slot. */
-        boolean settle() {
-            if (!settled.compareAndSet(false, true)) {
-                return false;
-            }
-            ticket.leave();
-            return true;
-        }
-    }
-
-    /** Joins the gate's line; the launch begins on the watchdog thread once its turn comes. */
-    private void queueLaunch(int gen) {
-        LaunchAttempt attempt = new LaunchAttempt(gen);
-        attempt.ticket = threads.gate().enter(() -> scheduler.execute(() -> beginLaunch(attempt)));
-        launching = attempt; // published with its ticket, for status() on other threads
-    }
-
-    /** A launch still waiting for its slot leaves the line: the machine learns it failed, nothing ran. */
-    private void cancelLaunch(int gen) {
-        LaunchAttempt attempt = launching;
-        if (attempt != null && attempt.gen == gen && !attempt.begun && attempt.settle()) {
-            post(new Input.LaunchFailed(gen, "called off while waiting for a launch slot"));
-        }
-    }
-
-    private void beginLaunch(LaunchAttempt attempt) {
-        if (attempt.settled.get()) {
-            return; // called off while its turn came
-        }
-        attempt.begun = true;
-        Duration deadline = launchDeadline(config);
-        attempt.deadline = scheduler.schedule(() -> {
-            if (attempt.settle()) {
-                feed(new Input.LaunchFailed(attempt.gen, "launch did not finish within " + Durations.format(deadline)));
-            }
-        }, deadline);
-        try {
-            threads.launches().execute(() -> runLaunch(attempt));
-        } catch (RuntimeException | Error e) {
-            // Rejected by a full pool, or OutOfMemoryError "unable to create native thread": nothing ran.
-            if (attempt.settle()) {
-                attempt.deadline.cancel();
-                feed(new Input.LaunchFailed(attempt.gen, "no thread to launch on: " + reason(e)));
-            }
-        }
-    }
-
-    /** On a launch thread. A launch that returns after its deadline has its instance stopped by the machine. */
-    private void runLaunch(LaunchAttempt attempt) {
-        Input outcome;
-        try {
-            outcome = new Input.Launched(attempt.gen, runtime.launch());
-        } catch (LaunchException | RuntimeException | Error e) {
-            // An Error too (a native binding that cannot load): unreported, it would leave the
-            // component Starting for ever; a launch that failed is retried with its backoff.
-            outcome = new Input.LaunchFailed(attempt.gen, reason(e));
-        }
-        boolean inTime = attempt.settle();
-        if (inTime || outcome instanceof Input.Launched) {
-            Input report = outcome;
-            scheduler.execute(() -> {
-                if (inTime) {
-                    attempt.deadline.cancel();
-                }
-                feed(report);
-            });
-        } else {
-            log.info("A launch given up past its deadline failed later: " + ((Input.LaunchFailed) outcome).reason());
-        }
-    }
-
-    /**
-     * A stop is done only when {@link Instance#stop} returns; anything it throws, an Error too, means
-     * it may still live, and is reported as such: unreported, the stop would stay in flight for ever.
-     * So is a stop that passes {@link #stopDeadline} or finds no thread; one that still returns later
-     * reports its instance gone after all.
-     */
-    private void stopInstance(Effect.StopInstance stop) {
-        AtomicBoolean settled = new AtomicBoolean();
-        Duration deadline = stopDeadline(config);
-        Scheduler.Cancellable timer = scheduler.schedule(() -> {
-            if (settled.compareAndSet(false, true)) {
-                feed(new Input.StopFailed(stop.gen(), "stop did not finish within " + Durations.format(deadline)));
-            }
-        }, deadline);
-        try {
-            threads.stops().execute(() -> {
-                Input outcome;
-                try {
-                    stop.instance().stop(stop.timeout());
-                    outcome = new Input.StopDone(stop.gen());
-                } catch (RuntimeException | Error e) {
-                    outcome = new Input.StopFailed(stop.gen(), reason(e));
-                }
-                boolean inTime = settled.compareAndSet(false, true);
-                if (inTime || outcome instanceof Input.StopDone) {
-                    Input report = outcome;
-                    scheduler.execute(() -> {
-                        timer.cancel();
-                        feed(report);
-                    });
-                }
-            });
-        } catch (RuntimeException | Error e) {
-            if (settled.compareAndSet(false, true)) {
-                timer.cancel();
-                post(new Input.StopFailed(stop.gen(), "no thread to stop on: " + reason(e)));
-            }
-        }
-    }
-
-    private static String reason(Throwable e) {
-        if (e instanceof Error) {
-            return e.toString(); // its class says more than its message ("Unable to load library 'c'")
-        }
-        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     private void cancelTimers() {

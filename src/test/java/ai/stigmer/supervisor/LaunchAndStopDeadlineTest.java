@@ -32,8 +32,8 @@ class LaunchAndStopDeadlineTest {
 
     @Test
     void theDeadlinesComeFromTheStopTimeout() {
-        assertEquals(Duration.ofSeconds(40), ComponentSupervisor.launchDeadline(PLAIN));
-        assertEquals(Duration.ofSeconds(40), ComponentSupervisor.stopDeadline(PLAIN));
+        assertEquals(Duration.ofSeconds(40), RuntimeCalls.launchDeadline(PLAIN));
+        assertEquals(Duration.ofSeconds(40), RuntimeCalls.stopDeadline(PLAIN));
     }
 
     @Test
