@@ -4,6 +4,7 @@ import ai.stigmer.config.ComponentConfig;
 import ai.stigmer.config.ProbeSpec;
 import ai.stigmer.config.StigmerConfig;
 import ai.stigmer.probe.Check;
+import ai.stigmer.probe.CheckPool;
 import ai.stigmer.probe.Checks;
 import ai.stigmer.probe.ProbeKind;
 import ai.stigmer.probe.Prober;
@@ -39,6 +40,8 @@ public final class Daemon implements AutoCloseable {
     private final ScheduledExecutorService watchdog;
     private final ExecutorService blocking;
     private final List<Prober> probers = new ArrayList<>();
+    /** The threads of every component's blocking checks, and their timeouts. */
+    private final CheckPool checkPool;
     private final Map<String, ComponentRuntime> runtimes = new HashMap<>();
     private final FileInstanceStore store;
     private final RecordedInstances recorded;
@@ -53,13 +56,15 @@ public final class Daemon implements AutoCloseable {
         this.store = new FileInstanceStore(home.run());
         this.recorded = new RecordedInstances(store, home.id(), home::componentLog);
         Scheduler scheduler = new ExecutorScheduler(watchdog, Clock.systemUTC());
+        this.checkPool = CheckPool.ofSize(CheckPool.sizeFor((int) config.components().stream()
+                .filter(c -> c.startup() != null || c.liveness() != null || c.readiness() != null).count()));
         List<ComponentSupervisor> components = new ArrayList<>();
         for (ComponentConfig c : config.components()) {
             ComponentRuntime runtime = c.docker() != null
                     ? new DockerRuntime(c.name(), home.id(), c.docker())
                     : new ProcessRuntime(c.name(), home.id(), c.process(), home.componentLog(c.name()), containment);
             runtimes.put(c.name(), runtime);
-            Prober prober = prober(c, runtime);
+            Prober prober = prober(c, runtime, checkPool);
             probers.add(prober);
             components.add(new ComponentSupervisor(c, runtime, prober, scheduler, blocking,
                     new Slf4jComponentLog(c.name()), store,
@@ -68,13 +73,13 @@ public final class Daemon implements AutoCloseable {
         this.supervisor = new Supervisor(components, scheduler, containment.description());
     }
 
-    private static Prober prober(ComponentConfig c, ComponentRuntime runtime) {
+    private static Prober prober(ComponentConfig c, ComponentRuntime runtime, CheckPool pool) {
         Map<ProbeKind, ProbeSpec> specs = new EnumMap<>(ProbeKind.class);
         Map<ProbeKind, List<Check>> checks = new EnumMap<>(ProbeKind.class);
         put(specs, checks, ProbeKind.STARTUP, c.startup(), runtime);
         put(specs, checks, ProbeKind.LIVENESS, c.liveness(), runtime);
         put(specs, checks, ProbeKind.READINESS, c.readiness(), runtime);
-        return new Prober(c.name(), specs, checks);
+        return new Prober(c.name(), specs, checks, pool);
     }
 
     private static void put(Map<ProbeKind, ProbeSpec> specs, Map<ProbeKind, List<Check>> checks, ProbeKind kind,
@@ -113,6 +118,7 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         probers.forEach(Prober::close);
+        checkPool.close();
         watchdog.shutdownNow();
         blocking.shutdownNow();
         containment.tidy();

@@ -34,6 +34,8 @@ public final class ComponentSupervisor implements SupervisedComponent {
     static final String STARTED = "Component started, health monitoring active";
     static final String CHECK_PASSED = "Health check passed";
     static final String CHECK_FAILED = "Health check failed";
+    /** A probe whose checks the daemon could not run (no thread): logged, counted neither way. */
+    static final String CHECK_NOT_RUN = "Health check could not run";
     static final String MARKED_UNHEALTHY = "Component marked unhealthy";
     static final String RESTARTING_LINE = "Restarting component";
     static final String RESTARTED = "Component restarted successfully";
@@ -141,6 +143,16 @@ public final class ComponentSupervisor implements SupervisedComponent {
         scheduler.execute(() -> feed(new Input.WaitingFor(dependencies)));
     }
 
+    /** Starts {@code probe} over: the daemon has seen no result of it for too long ({@code reason}). */
+    void restartProbe(ProbeKind probe, String reason) {
+        scheduler.execute(() -> feed(new Input.ProbeRestart(probe, reason)));
+    }
+
+    /** The runner of this component's probes, whose answered runs the daemon watches. */
+    ProbeRunner prober() {
+        return prober;
+    }
+
     /** True if the operator stopped this component and has not started it since, even in an earlier daemon. */
     boolean stoppedByOperator() {
         return store.stoppedByOperator(config.name());
@@ -200,7 +212,11 @@ public final class ComponentSupervisor implements SupervisedComponent {
             prober.run(e.kind(), e.instance(), e.uptime(),
                     result -> post(new Input.ProbeCompleted(e.gen(), result, e.startedAt())));
         } else if (effect instanceof Effect.ScheduleProbe e) {
-            probeTimers.put(e.kind(), scheduler.schedule(() -> feed(new Input.ProbeDue(e.gen(), e.kind())), e.delay()));
+            Scheduler.Cancellable previous = probeTimers.put(e.kind(),
+                    scheduler.schedule(() -> feed(new Input.ProbeDue(e.gen(), e.kind())), e.delay()));
+            if (previous != null) {
+                previous.cancel();
+            }
         } else if (effect instanceof Effect.ScheduleTimer e) {
             Scheduler.Cancellable previous = timers.put(e.timer(),
                     scheduler.schedule(() -> feed(new Input.TimerFired(e.gen(), e.timer())), e.delay()));

@@ -50,7 +50,8 @@ class JmxEndToEndTest {
             "ContainerId", "UptimeSeconds", "Restarts", "RestartsInWindow", "ConsecutiveFailures",
             "NextRestartInMillis", "LastError", "LastExitCode", "Stopping", "StopRemainingMillis");
     private static final Set<String> DAEMON_ATTRIBUTES =
-            Set.of("Pid", "UptimeSeconds", "Version", "MonitoringActive", "ComponentNames", "Containment");
+            Set.of("Pid", "UptimeSeconds", "Version", "MonitoringActive", "ComponentNames", "Containment",
+                    "MonitoringProblem");
     private static final List<String> HEALTH_EVENTS =
             List.of(ComponentNotifications.UNHEALTHY, ComponentNotifications.RESTARTING, ComponentNotifications.RESTARTED);
 

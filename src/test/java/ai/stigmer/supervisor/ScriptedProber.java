@@ -32,6 +32,11 @@ final class ScriptedProber implements ProbeRunner {
         return this;
     }
 
+    @Override
+    public long answeredRuns(ProbeKind probe) {
+        return runsOf(probe);
+    }
+
     int runsOf(ProbeKind kind) {
         return (int) runs.stream().filter(k -> k == kind).count();
     }
