@@ -107,7 +107,7 @@ public final class Prober implements ProbeRunner {
                         int next = at + 1;
                         onPool(check).whenComplete((result, e) -> {
                             if (e != null) {
-                                finish(ProbeResult.failed(probe, check.describe(), CheckPool.reason(e), elapsed()));
+                                finish(ProbeResult.failed(probe, describe(check), CheckPool.reason(e), elapsed()));
                             } else if (result.passed()) {
                                 from(next);
                             } else {
@@ -124,8 +124,8 @@ public final class Prober implements ProbeRunner {
                 }
                 finish(ProbeResult.passed(probe, elapsed()));
             } catch (RuntimeException | Error e) {
-                String check = at < list.size() ? list.get(at).describe() : "";
-                finish(ProbeResult.failed(probe, check, CheckPool.reason(e), elapsed()));
+                finish(ProbeResult.failed(probe, at < list.size() ? describe(list.get(at)) : "", CheckPool.reason(e),
+                        elapsed()));
             }
         }
 
@@ -151,8 +151,8 @@ public final class Prober implements ProbeRunner {
 
         private ProbeResult answer(Check check, CheckResult result) {
             return result.ran()
-                    ? ProbeResult.failed(probe, check.describe(), result.reason(), elapsed())
-                    : ProbeResult.notRun(probe, check.describe(), result.reason(), elapsed());
+                    ? ProbeResult.failed(probe, describe(check), result.reason(), elapsed())
+                    : ProbeResult.notRun(probe, describe(check), result.reason(), elapsed());
         }
 
         private void finish(ProbeResult result) {
@@ -171,6 +171,15 @@ public final class Prober implements ProbeRunner {
 
         private Duration elapsed() {
             return Duration.ofNanos(System.nanoTime() - started);
+        }
+    }
+
+    /** A check's description for the result; one that cannot describe itself must not cost the answer. */
+    private static String describe(Check check) {
+        try {
+            return check.describe();
+        } catch (RuntimeException | Error e) {
+            return check.getClass().getName();
         }
     }
 
