@@ -2,8 +2,10 @@ package ai.stigmer.probe;
 
 import ai.stigmer.Threads;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -30,6 +32,7 @@ public final class CheckPool implements AutoCloseable {
 
     private final ThreadPoolExecutor threads;
     private final ScheduledThreadPoolExecutor timer;
+    private final Map<Check, Lane> lanes = new ConcurrentHashMap<>();
 
     /**
      * @param size how many checks may run at once (see {@link #sizeFor})
@@ -62,22 +65,27 @@ public final class CheckPool implements AutoCloseable {
         return Math.max(2, Math.min(MAX_THREADS, probedComponents));
     }
 
-    /** Runs {@code check} on a pool thread; the future completes once, by {@code context.timeout()} at the latest. */
-    CompletableFuture<CheckResult> run(Check check, CheckContext context, CompletableFuture<Void> returned) {
-        CheckTask task = new CheckTask(check, context, returned);
+    /**
+     * Runs {@code check} on a pool thread; the future completes once, by {@code context.timeout()} at
+     * the latest. While the check's previous run still holds a thread (it ignored its timeout and its
+     * interrupt), this run waits for it, within its own timeout, rather than take a second thread.
+     */
+    CompletableFuture<CheckResult> run(Check check, CheckContext context) {
+        CheckTask task = new CheckTask(lanes.computeIfAbsent(check, c -> new Lane()), check, context);
         try {
-            threads.execute(task);
-        } catch (RejectedExecutionException | OutOfMemoryError e) {
-            // OutOfMemoryError: "unable to create native thread", the daemon is out of threads.
-            task.neverRan("no thread for the check: " + reason(e));
-            return task.result;
-        }
-        try {
+            // The deadline starts now, before anything that may be slow (making a thread).
             timer.schedule(task::timeUp, context.timeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            task.timeUp(); // the pool is closing: end it now rather than let it run without a deadline
+            task.neverStarts("the check pool is closed");
+            return task.result;
         }
+        task.lane.offer(task);
         return task.result;
+    }
+
+    /** Forgets what the pool keeps for these checks (their prober is closed). */
+    void forget(Iterable<? extends Check> checks) {
+        checks.forEach(lanes::remove);
     }
 
     /** Runs {@code work} once on a pool thread if one is free, else not at all (it is only a head start). */
@@ -120,31 +128,87 @@ public final class CheckPool implements AutoCloseable {
         timer.shutdownNow();
     }
 
+    /**
+     * The runs of one check, one at a time: the run that holds a thread (or waits in the queue for
+     * one) and at most one waiting for it. Runs of one probe come one after another, each after the
+     * one before has answered, so an older waiter has always timed out when a newer one comes.
+     */
+    private static final class Lane {
+        private CheckTask holding;
+        private CheckTask waiting;
+
+        void offer(CheckTask task) {
+            synchronized (this) {
+                if (holding != null) {
+                    waiting = task;
+                    return;
+                }
+                holding = task;
+            }
+            task.submit();
+        }
+
+        /** {@code task} has returned, or will never start: the waiting run, if still in time, goes next. */
+        void release(CheckTask task) {
+            CheckTask next;
+            synchronized (this) {
+                if (holding != task) {
+                    return;
+                }
+                next = waiting;
+                waiting = null;
+                holding = next;
+            }
+            if (next != null) {
+                next.submit();
+            }
+        }
+    }
+
     /** One run of one check: whichever of the check and the timer comes first gives the answer. */
     private final class CheckTask implements Runnable {
+        private enum Stage { WAITING_FOR_PREVIOUS, QUEUED, RUNNING, OVER }
+
+        final Lane lane;
         private final Check check;
         private final CheckContext context;
-        private final CompletableFuture<Void> returned;
         final CompletableFuture<CheckResult> result = new CompletableFuture<>();
-        private final long submitted = System.nanoTime();
+        private final long created = System.nanoTime();
+        /** Guarded by this. */
+        private Stage stage = Stage.WAITING_FOR_PREVIOUS;
         /** The thread running the check while it runs, guarded by this. */
         private Thread runner;
-        private boolean started;
-        private boolean finished;
 
-        CheckTask(Check check, CheckContext context, CompletableFuture<Void> returned) {
+        CheckTask(Lane lane, Check check, CheckContext context) {
+            this.lane = lane;
             this.check = check;
             this.context = context;
-            this.returned = returned;
+        }
+
+        /** Its lane is free: queue for a thread, unless the time is up already. */
+        void submit() {
+            synchronized (this) {
+                if (stage != Stage.WAITING_FOR_PREVIOUS) {
+                    lane.release(this); // timed out while it waited: the lane is free for the next
+                    return;
+                }
+                stage = Stage.QUEUED;
+            }
+            try {
+                threads.execute(this);
+            } catch (RejectedExecutionException | OutOfMemoryError e) {
+                // OutOfMemoryError: "unable to create native thread", the daemon is out of threads.
+                neverStarts("no thread for the check: " + reason(e));
+            }
         }
 
         @Override
         public void run() {
             synchronized (this) {
-                if (started) {
+                if (stage != Stage.QUEUED) {
                     return; // its time was up before a thread was free
                 }
-                started = true;
+                stage = Stage.RUNNING;
                 runner = Thread.currentThread();
             }
             CheckResult answer;
@@ -157,36 +221,46 @@ public final class CheckPool implements AutoCloseable {
                 answer = CheckResult.fail(reason(e));
             } finally {
                 synchronized (this) {
-                    finished = true;
+                    stage = Stage.OVER;
                     runner = null;
                     Thread.interrupted(); // an interrupt meant for this check must not reach the next
                 }
-                returned.complete(null);
+                lane.release(this);
             }
             result.complete(answer);
         }
 
         /** The timeout passed: answer {@code timeout}, and interrupt the check if it is still running. */
         void timeUp() {
-            boolean neverStarted;
+            Stage was;
             synchronized (this) {
-                neverStarted = !started;
-                started = true;
-                if (!neverStarted && !finished) {
+                was = stage;
+                if (was == Stage.RUNNING) {
                     runner.interrupt();
+                } else {
+                    stage = Stage.OVER;
                 }
             }
-            if (neverStarted) {
-                threads.remove(this);
-                neverRan("timeout (no check thread was free for "
-                        + Duration.ofNanos(System.nanoTime() - submitted).toMillis() + " ms)");
-            } else {
-                result.complete(CheckResult.fail("timeout"));
+            switch (was) {
+                // The check itself holds on to its thread: a failure of the check, not of the daemon.
+                case WAITING_FOR_PREVIOUS -> result.complete(CheckResult.fail("timeout (the previous run has not returned)"));
+                case QUEUED -> {
+                    threads.remove(this);
+                    lane.release(this);
+                    result.complete(CheckResult.notRun("timeout (no check thread was free for "
+                            + Duration.ofNanos(System.nanoTime() - created).toMillis() + " ms)"));
+                }
+                case RUNNING -> result.complete(CheckResult.fail("timeout"));
+                case OVER -> { }
             }
         }
 
-        void neverRan(String reason) {
-            returned.complete(null);
+        /** The check will not run: the daemon had no thread for it, or the pool is closed. */
+        void neverStarts(String reason) {
+            synchronized (this) {
+                stage = Stage.OVER;
+            }
+            lane.release(this);
             result.complete(CheckResult.notRun(reason));
         }
     }

@@ -7,7 +7,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -33,8 +32,6 @@ public final class Prober implements ProbeRunner {
     private final Map<ProbeKind, AtomicLong> answered = new EnumMap<>(ProbeKind.class);
     private final CheckPool pool;
     private final boolean ownPool;
-    /** Per check, completes when its last run has really returned (the pool may have answered long before). */
-    private final Map<Check, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
 
     /** A prober whose blocking checks run on the daemon's {@code pool}. */
     public Prober(String component, Map<ProbeKind, ProbeSpec> specs, Map<ProbeKind, List<Check>> checks, CheckPool pool) {
@@ -105,7 +102,7 @@ public final class Prober implements ProbeRunner {
                     Check check = list.get(at);
                     if (check.blocking()) {
                         int next = at + 1;
-                        onPool(check).whenComplete((result, e) -> {
+                        pool.run(check, context).whenComplete((result, e) -> {
                             if (e != null) {
                                 finish(ProbeResult.failed(probe, describe(check), CheckPool.reason(e), elapsed()));
                             } else if (result.passed()) {
@@ -127,17 +124,6 @@ public final class Prober implements ProbeRunner {
                 finish(ProbeResult.failed(probe, at < list.size() ? describe(list.get(at)) : "", CheckPool.reason(e),
                         elapsed()));
             }
-        }
-
-        private CompletableFuture<CheckResult> onPool(Check check) {
-            // A check that ignored its timeout and its interrupt still holds a thread: do not pile up more.
-            CompletableFuture<Void> returned = new CompletableFuture<>();
-            CompletableFuture<Void> previous = running.compute(check,
-                    (c, last) -> last != null && !last.isDone() ? last : returned);
-            if (previous != returned) {
-                return CompletableFuture.completedFuture(CheckResult.fail("timeout (the previous run has not returned)"));
-            }
-            return pool.run(check, context, returned);
         }
 
         private CheckResult inPlace(Check check) {
@@ -188,6 +174,9 @@ public final class Prober implements ProbeRunner {
         if (ownPool) {
             pool.close();
         }
-        checks.values().forEach(list -> list.forEach(Check::close));
+        checks.values().forEach(list -> {
+            list.forEach(Check::close);
+            pool.forget(list);
+        });
     }
 }

@@ -12,10 +12,12 @@ import ai.stigmer.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +53,11 @@ class ProberAlwaysAnswersTest {
     };
 
     private static Prober prober(CheckPool pool, Check... checks) {
-        ProbeSpec spec = new ProbeSpec(Duration.ZERO, Duration.ofSeconds(1), TIMEOUT, 1, 1, List.of(new CheckSpec.Process()));
+        return prober(TIMEOUT, pool, checks);
+    }
+
+    private static Prober prober(Duration timeout, CheckPool pool, Check... checks) {
+        ProbeSpec spec = new ProbeSpec(Duration.ZERO, Duration.ofSeconds(1), timeout, 1, 1, List.of(new CheckSpec.Process()));
         return new Prober("t", Map.of(ProbeKind.LIVENESS, spec), Map.of(ProbeKind.LIVENESS, List.of(checks)), pool);
     }
 
@@ -81,6 +87,31 @@ class ProberAlwaysAnswersTest {
             assertEquals("timeout", answers.get(0).reason());
             assertTrue(answers.get(0).ran(), "a timeout is the component's failure");
             assertEquals(1, prober.answeredRuns(ProbeKind.LIVENESS));
+        }
+    }
+
+    /** The next run begins as the last one times out (period = timeout): it waits for the late return. */
+    @Test
+    void aRunWaitsWithinItsTimeoutForThePreviousRunToReturnInsteadOfFailingAtOnce() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        Check slowOnce = new Check() {
+            public String describe() { return "slow once"; }
+            public CheckResult run(CheckContext c) throws Exception {
+                if (runs.incrementAndGet() == 1) {
+                    deaf.run(c);
+                }
+                return CheckResult.pass();
+            }
+        };
+        try (CheckPool pool = CheckPool.ofSize(2); Prober prober = prober(Duration.ofSeconds(2), pool, slowOnce)) {
+            assertEquals("timeout", answers(prober, new CopyOnWriteArrayList<>()).get(0).reason());
+            CompletableFuture<ProbeResult> second = new CompletableFuture<>();
+            prober.run(ProbeKind.LIVENESS, NO_INSTANCE, Duration.ZERO, second::complete);
+            assertEquals(1, runs.get(), "no second thread for the same check while the first holds one");
+            release.countDown();
+
+            assertTrue(second.get(10, TimeUnit.SECONDS).passed(), second.get().describe());
+            assertEquals(2, runs.get());
         }
     }
 
