@@ -12,6 +12,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's threads for checks that block (tcp, http, grpc, exec, container), shared by every
@@ -29,6 +31,9 @@ public final class CheckPool implements AutoCloseable {
     public static final int MAX_THREADS = 16;
     /** Idle check threads end after this; the pool makes them again as checks come. */
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
+    /** The least time a check that got its thread at the last moment is given (0 would mean "forever" to sockets). */
+    private static final Duration MIN_LEFT = Duration.ofMillis(1);
+    private static final Logger LOG = LoggerFactory.getLogger(CheckPool.class);
 
     private final ThreadPoolExecutor threads;
     private final ScheduledThreadPoolExecutor timer;
@@ -91,7 +96,13 @@ public final class CheckPool implements AutoCloseable {
     /** Runs {@code work} once on a pool thread if one is free, else not at all (it is only a head start). */
     void ahead(Runnable work) {
         try {
-            threads.execute(work);
+            threads.execute(() -> {
+                try {
+                    work.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.debug("Set-up ahead of a first check failed; the first run does it: {}", e.toString());
+                }
+            });
         } catch (RejectedExecutionException | OutOfMemoryError e) {
             // The first run does the work itself.
         }
@@ -213,7 +224,10 @@ public final class CheckPool implements AutoCloseable {
             }
             CheckResult answer;
             try {
-                CheckResult r = check.run(context);
+                // What is left of the timeout after the wait for a thread: the check frees its thread in time.
+                Duration left = context.timeout().minusNanos(System.nanoTime() - created);
+                CheckResult r = check.run(new CheckContext(context.instance(), context.uptime(), context.probe(),
+                        left.compareTo(MIN_LEFT) < 0 ? MIN_LEFT : left));
                 answer = r != null ? r : CheckResult.fail("the check returned no result");
             } catch (InterruptedException e) {
                 answer = CheckResult.fail("timeout");
