@@ -46,7 +46,7 @@ final class DaemonClient implements AutoCloseable {
     /** How long a new RMI connection may wait for the daemon's handshake. */
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
     private static final String[] DAEMON_ATTRIBUTES = {"Pid", "UptimeSeconds", "Version", "MonitoringActive", "ComponentNames",
-        "Containment"};
+        "Containment", "MonitoringProblem"};
     private static final String[] COMPONENT_ATTRIBUTES = {"Name", "Kind", "State", "Ready", "Pid", "ContainerId",
         "UptimeSeconds", "Restarts", "RestartsInWindow", "ConsecutiveFailures", "NextRestartInMillis", "LastError",
         "LastExitCode", "Stopping", "StopRemainingMillis", "LaunchQueuePosition"};
@@ -188,7 +188,8 @@ final class DaemonClient implements AutoCloseable {
                     (int) num(c, "LaunchQueuePosition", 0)));
         }
         return new StatusReport(num(d, "Pid", -1), str(d, "Version"), num(d, "UptimeSeconds", 0),
-                Boolean.TRUE.equals(d.get("MonitoringActive")), components, str(d, "Containment"));
+                Boolean.TRUE.equals(d.get("MonitoringActive")), components, str(d, "Containment"),
+                str(d, "MonitoringProblem"));
     }
 
     /** The component names, in start order. */

@@ -43,7 +43,7 @@ final class StatusFormatter {
             }
             out.append('\n');
         }
-        out.append("Health Monitoring: ").append(report.monitoringActive() ? "✓ Active" : "✗ Inactive").append('\n');
+        out.append("Health Monitoring: ").append(monitoring(report)).append('\n');
         return out.toString();
     }
 
@@ -59,7 +59,16 @@ final class StatusFormatter {
         root.put("components", report.components().stream().map(StatusFormatter::json).toList());
         root.put("allRunning", report.allRunning());
         root.put("healthMonitoring", report.monitoringActive());
+        root.put("healthMonitoringProblem", report.monitoringActive() ? "" : report.monitoringProblem());
         return Json.write(root);
+    }
+
+    /** "✓ Active", or "✗ Inactive" with why: the watchdog, or which probe has stopped producing results. */
+    private static String monitoring(StatusReport report) {
+        if (report.monitoringActive()) {
+            return "✓ Active";
+        }
+        return report.monitoringProblem().isEmpty() ? "✗ Inactive" : "✗ Inactive (" + report.monitoringProblem() + ")";
     }
 
     /** The JSON for "no daemon": {@code {"running":false,"message":...}}. */

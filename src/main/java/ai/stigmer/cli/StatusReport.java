@@ -2,12 +2,21 @@ package ai.stigmer.cli;
 
 import java.util.List;
 
-/** What {@code server status} shows: the daemon and its components, as read over JMX. */
+/**
+ * What {@code server status} shows: the daemon and its components, as read over JMX.
+ * {@code monitoringProblem} says why monitoring is not active ("" while it is, or when the daemon
+ * does not tell).
+ */
 record StatusReport(long daemonPid, String version, long uptimeSeconds, boolean monitoringActive,
-        List<Component> components, String containment) {
+        List<Component> components, String containment, String monitoringProblem) {
 
     StatusReport {
         components = List.copyOf(components);
+    }
+
+    StatusReport(long daemonPid, String version, long uptimeSeconds, boolean monitoringActive,
+            List<Component> components, String containment) {
+        this(daemonPid, version, uptimeSeconds, monitoringActive, components, containment, "");
     }
 
     StatusReport(long daemonPid, String version, long uptimeSeconds, boolean monitoringActive, List<Component> components) {

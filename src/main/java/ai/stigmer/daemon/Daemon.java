@@ -4,6 +4,7 @@ import ai.stigmer.config.ComponentConfig;
 import ai.stigmer.config.ProbeSpec;
 import ai.stigmer.config.StigmerConfig;
 import ai.stigmer.probe.Check;
+import ai.stigmer.probe.CheckPool;
 import ai.stigmer.probe.Checks;
 import ai.stigmer.probe.ProbeKind;
 import ai.stigmer.probe.Prober;
@@ -60,6 +61,8 @@ public final class Daemon implements AutoCloseable {
     private final ExecutorService launchThreads;
     private final ExecutorService stopThreads;
     private final List<Prober> probers = new ArrayList<>();
+    /** The threads of every component's blocking checks, and their timeouts. */
+    private final CheckPool checkPool;
     private final Map<String, ComponentRuntime> runtimes = new HashMap<>();
     private final FileInstanceStore store;
     private final RecordedInstances recorded;
@@ -71,7 +74,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * With seams for tests: {@code threads} makes the launch and stop threads (refuse them, as an
+     * With seams for tests: {@code threads} makes the launch, stop and check threads (refuse them, as an
      * exhausted host does), {@code observed} wraps each component's runtime (count its launches).
      */
     Daemon(StigmerConfig config, StigmerHome home, ThreadFactory threads, UnaryOperator<ComponentRuntime> observed) {
@@ -85,13 +88,16 @@ public final class Daemon implements AutoCloseable {
         this.store = new FileInstanceStore(home.run());
         this.recorded = new RecordedInstances(store, home.id(), home::componentLog);
         Scheduler scheduler = new ExecutorScheduler(watchdog, Clock.systemUTC());
+        this.checkPool = new CheckPool(CheckPool.sizeFor((int) config.components().stream()
+                .filter(c -> c.startup() != null || c.liveness() != null || c.readiness() != null).count()),
+                named("stigmer-check", threads));
         List<ComponentSupervisor> components = new ArrayList<>();
         for (ComponentConfig c : config.components()) {
             ComponentRuntime runtime = observed.apply(c.docker() != null
                     ? new DockerRuntime(c.name(), home.id(), c.docker())
                     : new ProcessRuntime(c.name(), home.id(), c.process(), home.componentLog(c.name()), containment));
             runtimes.put(c.name(), runtime);
-            Prober prober = prober(c, runtime);
+            Prober prober = prober(c, runtime, checkPool);
             probers.add(prober);
             components.add(new ComponentSupervisor(c, runtime, prober, scheduler, runtimeThreads,
                     new Slf4jComponentLog(c.name()), store,
@@ -107,8 +113,14 @@ public final class Daemon implements AutoCloseable {
      * waiting behind hung work.
      */
     static ThreadPoolExecutor boundedPool(String name, int maxThreads, ThreadFactory threads) {
+        return new ThreadPoolExecutor(0, maxThreads, IDLE_THREAD_LIFE.toNanos(), TimeUnit.NANOSECONDS,
+                new SynchronousQueue<>(), named(name, threads));
+    }
+
+    /** Daemon threads of {@code threads} named {@code name-N}; a refusal (null or a throw) passes through. */
+    private static ThreadFactory named(String name, ThreadFactory threads) {
         AtomicInteger n = new AtomicInteger();
-        ThreadFactory named = task -> {
+        return task -> {
             Thread t = threads.newThread(task);
             if (t != null) {
                 t.setName(name + "-" + n.incrementAndGet());
@@ -116,17 +128,15 @@ public final class Daemon implements AutoCloseable {
             }
             return t;
         };
-        return new ThreadPoolExecutor(0, maxThreads, IDLE_THREAD_LIFE.toNanos(), TimeUnit.NANOSECONDS,
-                new SynchronousQueue<>(), named);
     }
 
-    private static Prober prober(ComponentConfig c, ComponentRuntime runtime) {
+    private static Prober prober(ComponentConfig c, ComponentRuntime runtime, CheckPool pool) {
         Map<ProbeKind, ProbeSpec> specs = new EnumMap<>(ProbeKind.class);
         Map<ProbeKind, List<Check>> checks = new EnumMap<>(ProbeKind.class);
         put(specs, checks, ProbeKind.STARTUP, c.startup(), runtime);
         put(specs, checks, ProbeKind.LIVENESS, c.liveness(), runtime);
         put(specs, checks, ProbeKind.READINESS, c.readiness(), runtime);
-        return new Prober(c.name(), specs, checks);
+        return new Prober(c.name(), specs, checks, pool);
     }
 
     private static void put(Map<ProbeKind, ProbeSpec> specs, Map<ProbeKind, List<Check>> checks, ProbeKind kind,
@@ -165,6 +175,7 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         probers.forEach(Prober::close);
+        checkPool.close();
         watchdog.shutdownNow();
         launchThreads.shutdownNow();
         stopThreads.shutdownNow();

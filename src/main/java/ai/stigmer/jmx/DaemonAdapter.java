@@ -24,6 +24,7 @@ final class DaemonAdapter implements DaemonMXBean {
     @Override public long getUptimeSeconds() { return supervision.uptime().toSeconds(); }
     @Override public String getVersion() { return Version.VERSION; }
     @Override public boolean isMonitoringActive() { return supervision.monitoringActive(); }
+    @Override public String getMonitoringProblem() { return supervision.monitoringProblem(); }
     @Override public String getContainment() { return supervision.containment(); }
 
     @Override

@@ -18,9 +18,16 @@ public interface DaemonMXBean {
     @Description("stigmer version")
     String getVersion();
 
-    /** True only while the watchdog has ticked recently. */
-    @Description("True while the health watchdog is ticking")
+    /**
+     * True only while the watchdog ticks and every probe that should be running (Starting: startup;
+     * Running: liveness, readiness) has produced a result within 2 × its period + its timeout.
+     */
+    @Description("True while the health watchdog is ticking and every probe that should run produces results")
     boolean isMonitoringActive();
+
+    /** Why MonitoringActive is false: the watchdog, or which probe is stale; "" while it is true. */
+    @Description("Why health monitoring is not active: the watchdog not ticking, or which probe of which component has stopped producing results; empty while active")
+    String getMonitoringProblem();
 
     /**
      * How process components are contained: {@code cgroup v2 at <dir>}, or {@code session + subreaper}

@@ -1,6 +1,5 @@
 package ai.stigmer.probe;
 
-import ai.stigmer.Threads;
 import ai.stigmer.config.ProbeSpec;
 import ai.stigmer.runtime.Instance;
 import java.time.Duration;
@@ -8,91 +7,176 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs the probes of one component on threads of its own, so that a slow check of one component
- * never delays another's. Each check gets the probe timeout; one that has not answered by then is
- * interrupted and fails with reason {@code timeout}.
+ * Runs the probes of one component. The checks of a probe run in order, stopping at the first that
+ * does not pass; a blocking one runs on the daemon's shared {@link CheckPool}, which answers for it
+ * by the probe timeout, one that does not block runs in place. A run therefore answers exactly once,
+ * within its checks' timeouts, whatever happens: a check that throws is a failure with the
+ * exception's message; one that ignores its timeout and interrupt fails with {@code timeout}; one
+ * that finds no thread is an error ({@link ProbeResult#ran()} false).
  */
 public final class Prober implements ProbeRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(Prober.class);
+    /** The pool of a prober that has none from the daemon (tools and tests). */
+    private static final int OWN_POOL_SIZE = 2;
+
+    private final String component;
     private final Map<ProbeKind, ProbeSpec> specs = new EnumMap<>(ProbeKind.class);
     private final Map<ProbeKind, List<Check>> checks = new EnumMap<>(ProbeKind.class);
-    private final ExecutorService probeThreads;
-    private final ExecutorService checkThreads;
-    /** Per check, completes when its last run has really returned (a cancelled Future says "done" at once). */
-    private final Map<Check, CompletableFuture<Void>> running = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<ProbeKind, AtomicLong> answered = new EnumMap<>(ProbeKind.class);
+    private final CheckPool pool;
+    private final boolean ownPool;
 
+    /** A prober whose blocking checks run on the daemon's {@code pool}. */
+    public Prober(String component, Map<ProbeKind, ProbeSpec> specs, Map<ProbeKind, List<Check>> checks, CheckPool pool) {
+        this(component, specs, checks, pool, false);
+    }
+
+    /** A prober with a small check pool of its own, closed with it. */
     public Prober(String component, Map<ProbeKind, ProbeSpec> specs, Map<ProbeKind, List<Check>> checks) {
+        this(component, specs, checks, CheckPool.ofSize(OWN_POOL_SIZE), true);
+    }
+
+    private Prober(String component, Map<ProbeKind, ProbeSpec> specs, Map<ProbeKind, List<Check>> checks,
+            CheckPool pool, boolean ownPool) {
+        this.component = component;
         this.specs.putAll(specs);
         this.checks.putAll(checks);
-        this.probeThreads = Executors.newCachedThreadPool(Threads.daemon("stigmer-probe-" + component));
-        this.checkThreads = Executors.newCachedThreadPool(Threads.daemon("stigmer-check-" + component));
+        this.pool = pool;
+        this.ownPool = ownPool;
+        for (ProbeKind kind : ProbeKind.values()) {
+            answered.put(kind, new AtomicLong());
+        }
+        checks.values().stream().flatMap(List::stream).filter(Check::blocking).forEach(c -> pool.ahead(c::prepare));
     }
 
     @Override
     public void run(ProbeKind probe, Instance instance, Duration uptime, Consumer<ProbeResult> done) {
-        probeThreads.execute(() -> done.accept(runNow(probe, instance, uptime)));
+        new Run(probe, instance, uptime, done).from(0);
     }
 
-    /** Runs every check of the probe in order, stopping at the first failure. */
+    @Override
+    public long answeredRuns(ProbeKind probe) {
+        return answered.get(probe).get();
+    }
+
+    /** Runs the probe and waits for its answer (tests: the answer comes within the checks' timeouts). */
     ProbeResult runNow(ProbeKind probe, Instance instance, Duration uptime) {
-        long started = System.nanoTime();
-        Duration timeout = specs.get(probe).timeout();
-        CheckContext context = new CheckContext(instance, uptime, probe, timeout);
-        for (Check check : checks.getOrDefault(probe, List.of())) {
-            CheckResult result = runWithTimeout(check, context);
-            if (!result.passed()) {
-                return ProbeResult.failed(probe, check.describe(), result.reason(), since(started));
-            }
-        }
-        return ProbeResult.passed(probe, since(started));
+        CompletableFuture<ProbeResult> result = new CompletableFuture<>();
+        run(probe, instance, uptime, result::complete);
+        return result.join();
     }
 
-    private CheckResult runWithTimeout(Check check, CheckContext context) {
-        // A check that ignored its timeout and its interrupt still holds a thread: do not pile up more.
-        CompletableFuture<Void> previous = running.get(check);
-        if (previous != null && !previous.isDone()) {
-            return CheckResult.fail("timeout (the previous run has not returned)");
+    /** One run of one probe; {@link #finish} lets only its first answer through. */
+    private final class Run {
+        private final ProbeKind probe;
+        private final Consumer<ProbeResult> done;
+        private final List<Check> list;
+        private final CheckContext context;
+        private final long started = System.nanoTime();
+        private final AtomicBoolean finished = new AtomicBoolean();
+
+        Run(ProbeKind probe, Instance instance, Duration uptime, Consumer<ProbeResult> done) {
+            this.probe = probe;
+            this.done = done;
+            this.list = checks.getOrDefault(probe, List.of());
+            ProbeSpec spec = specs.get(probe);
+            this.context = spec == null ? null : new CheckContext(instance, uptime, probe, spec.timeout());
         }
-        CompletableFuture<Void> returned = new CompletableFuture<>();
-        running.put(check, returned);
-        Future<CheckResult> future = checkThreads.submit(() -> {
+
+        /** Runs the checks from index {@code i} on; returns when a blocking one is under way. */
+        void from(int i) {
+            if (context == null) {
+                finish(ProbeResult.failed(probe, "", "no " + probe + " probe is configured", elapsed()));
+                return;
+            }
+            int at = i;
             try {
-                return check.run(context);
-            } finally {
-                returned.complete(null);
+                for (; at < list.size(); at++) {
+                    Check check = list.get(at);
+                    if (check.blocking()) {
+                        int next = at + 1;
+                        pool.run(check, context).whenComplete((result, e) -> {
+                            if (e != null) {
+                                finish(ProbeResult.failed(probe, describe(check), CheckPool.reason(e), elapsed()));
+                            } else if (result.passed()) {
+                                from(next);
+                            } else {
+                                finish(answer(check, result));
+                            }
+                        });
+                        return;
+                    }
+                    CheckResult result = inPlace(check);
+                    if (!result.passed()) {
+                        finish(answer(check, result));
+                        return;
+                    }
+                }
+                finish(ProbeResult.passed(probe, elapsed()));
+            } catch (RuntimeException | Error e) {
+                finish(ProbeResult.failed(probe, at < list.size() ? describe(list.get(at)) : "", CheckPool.reason(e),
+                        elapsed()));
             }
-        });
-        try {
-            return future.get(context.timeout().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            return CheckResult.fail("timeout");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            return CheckResult.fail(cause.getMessage() != null ? cause.getMessage() : cause.toString());
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            return CheckResult.fail("interrupted");
+        }
+
+        private CheckResult inPlace(Check check) {
+            try {
+                CheckResult result = check.run(context);
+                return result != null ? result : CheckResult.fail("the check returned no result");
+            } catch (Exception | Error e) {
+                return CheckResult.fail(CheckPool.reason(e));
+            }
+        }
+
+        private ProbeResult answer(Check check, CheckResult result) {
+            return result.ran()
+                    ? ProbeResult.failed(probe, describe(check), result.reason(), elapsed())
+                    : ProbeResult.notRun(probe, describe(check), result.reason(), elapsed());
+        }
+
+        private void finish(ProbeResult result) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            if (result.ran()) {
+                answered.get(probe).incrementAndGet();
+            }
+            try {
+                done.accept(result);
+            } catch (RuntimeException | Error e) {
+                LOG.error("The result of the {} probe of {} could not be delivered: {}", probe, component, e.toString());
+            }
+        }
+
+        private Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - started);
         }
     }
 
-    private static Duration since(long startedNanos) {
-        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    /** A check's description for the result; one that cannot describe itself must not cost the answer. */
+    private static String describe(Check check) {
+        try {
+            return check.describe();
+        } catch (RuntimeException | Error e) {
+            return check.getClass().getName();
+        }
     }
 
     @Override
     public void close() {
-        probeThreads.shutdownNow();
-        checkThreads.shutdownNow();
-        checks.values().forEach(list -> list.forEach(Check::close));
+        if (ownPool) {
+            pool.close();
+        }
+        checks.values().forEach(list -> {
+            list.forEach(Check::close);
+            pool.forget(list);
+        });
     }
 }

@@ -8,6 +8,11 @@ public final class ProcessCheck implements Check {
     }
 
     @Override
+    public boolean blocking() {
+        return false;
+    }
+
+    @Override
     public CheckResult run(CheckContext context) {
         return context.instance().isAlive()
                 ? CheckResult.pass()

@@ -16,6 +16,11 @@ public final class UptimeCheck implements Check {
     }
 
     @Override
+    public boolean blocking() {
+        return false;
+    }
+
+    @Override
     public CheckResult run(CheckContext context) {
         return context.uptime().compareTo(min) >= 0
                 ? CheckResult.pass()

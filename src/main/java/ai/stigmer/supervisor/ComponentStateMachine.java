@@ -118,6 +118,8 @@ final class ComponentStateMachine {
     private String waitingFor = "";
     private final Map<ProbeKind, Integer> successes = new EnumMap<>(ProbeKind.class);
     private final Map<ProbeKind, Integer> failures = new EnumMap<>(ProbeKind.class);
+    /** Per probe, when its run in flight began: one run of each probe at a time, whatever timers fire. */
+    private final Map<ProbeKind, Long> probeRuns = new EnumMap<>(ProbeKind.class);
 
     /** The step under way: its time and the effects it asks for. */
     private long now;
@@ -185,6 +187,8 @@ final class ComponentStateMachine {
             onProbeDue(p.gen(), p.kind());
         } else if (input instanceof Input.ProbeCompleted p) {
             onProbeCompleted(p.gen(), p.result(), p.startedAt());
+        } else if (input instanceof Input.ProbeRestart p) {
+            onProbeRestart(p.kind(), p.reason());
         } else if (input instanceof Input.TimerFired t) {
             onTimer(t.gen(), t.timer());
         } else if (input instanceof Input.StopDone d) {
@@ -369,6 +373,7 @@ final class ComponentStateMachine {
         out.add(new Effect.SaveRecord(instance.instance()));
         successes.clear();
         failures.clear();
+        probeRuns.clear();
         ProbeSpec startup = probes.get(ProbeKind.STARTUP);
         if (startup == null) {
             enterRunning();
@@ -439,18 +444,26 @@ final class ComponentStateMachine {
     }
 
     private void onProbeDue(int gen, ProbeKind kind) {
-        if (!isCurrent(gen) || !probeActive(kind)) {
+        if (!isCurrent(gen) || !probeActive(kind) || probeRuns.containsKey(kind)) {
             return;
         }
+        probeRuns.put(kind, now);
         out.add(new Effect.RunProbe(gen, kind, current.instance(), Duration.ofNanos(now - current.startedAt()), now));
     }
 
     private void onProbeCompleted(int gen, ProbeResult result, long started) {
         ProbeKind kind = result.probe();
-        if (!isCurrent(gen) || !probeActive(kind)) {
+        if (!isCurrent(gen) || !probeActive(kind) || !Long.valueOf(started).equals(probeRuns.get(kind))) {
             return;
         }
+        probeRuns.remove(kind);
         ProbeSpec spec = probes.get(kind);
+        if (!result.ran()) {
+            // The daemon could not run the checks: nothing is known about the component, nothing counts.
+            out.add(new Effect.Log(Level.WARN, ComponentSupervisor.CHECK_NOT_RUN + " (" + result.describe() + ")"));
+            scheduleNext(gen, kind, spec, started);
+            return;
+        }
         if (result.passed()) {
             out.add(new Effect.Log(Level.DEBUG, ComponentSupervisor.CHECK_PASSED + " (" + kind + ")"));
             failures.put(kind, 0);
@@ -490,9 +503,27 @@ final class ComponentStateMachine {
                 }
             }
         }
+        scheduleNext(gen, kind, spec, started);
+    }
+
+    private void scheduleNext(int gen, ProbeKind kind, ProbeSpec spec, long started) {
         // The period counts from the start of the run, so a slow probe does not stretch it.
         Duration next = spec.period().minusNanos(now - started);
         out.add(new Effect.ScheduleProbe(gen, kind, next.isNegative() ? Duration.ZERO : next));
+    }
+
+    /**
+     * A probe that should be running has stopped producing results: it starts over now, and a run
+     * still in flight no longer counts. Its counts of passes and failures stay.
+     */
+    private void onProbeRestart(ProbeKind kind, String reason) {
+        if (current == null || !probeActive(kind) || !probes.containsKey(kind)) {
+            return;
+        }
+        out.add(new Effect.Log(Level.WARN, "Probe " + kind + " of " + config.name()
+                + " stopped producing results; restarted (" + reason + ")"));
+        probeRuns.remove(kind);
+        out.add(new Effect.ScheduleProbe(current.gen(), kind, Duration.ZERO));
     }
 
     private void onTimer(int gen, Input.Timer timer) {

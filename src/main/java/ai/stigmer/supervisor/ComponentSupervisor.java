@@ -1,7 +1,6 @@
 package ai.stigmer.supervisor;
 
 import ai.stigmer.config.ComponentConfig;
-import ai.stigmer.config.ProbeSpec;
 import ai.stigmer.probe.ProbeKind;
 import ai.stigmer.probe.ProbeRunner;
 import ai.stigmer.runtime.ComponentRuntime;
@@ -46,6 +45,8 @@ public final class ComponentSupervisor implements SupervisedComponent {
     static final String STARTED = "Component started, health monitoring active";
     static final String CHECK_PASSED = "Health check passed";
     static final String CHECK_FAILED = "Health check failed";
+    /** A probe whose checks the daemon could not run (no thread): logged, counted neither way. */
+    static final String CHECK_NOT_RUN = "Health check could not run";
     static final String MARKED_UNHEALTHY = "Component marked unhealthy";
     static final String RESTARTING_LINE = "Restarting component";
     static final String RESTARTED = "Component restarted successfully";
@@ -159,6 +160,16 @@ public final class ComponentSupervisor implements SupervisedComponent {
         scheduler.execute(() -> feed(new Input.WaitingFor(dependencies)));
     }
 
+    /** Starts {@code probe} over: the daemon has seen no result of it for too long ({@code reason}). */
+    void restartProbe(ProbeKind probe, String reason) {
+        scheduler.execute(() -> feed(new Input.ProbeRestart(probe, reason)));
+    }
+
+    /** The runner of this component's probes, whose answered runs the daemon watches. */
+    ProbeRunner prober() {
+        return prober;
+    }
+
     /** True if the operator stopped this component and has not started it since, even in an earlier daemon. */
     boolean stoppedByOperator() {
         return store.stoppedByOperator(config.name());
@@ -219,7 +230,11 @@ public final class ComponentSupervisor implements SupervisedComponent {
         } else if (effect instanceof Effect.RunProbe e) {
             runProbe(e);
         } else if (effect instanceof Effect.ScheduleProbe e) {
-            probeTimers.put(e.kind(), scheduler.schedule(() -> feed(new Input.ProbeDue(e.gen(), e.kind())), e.delay()));
+            Scheduler.Cancellable previous = probeTimers.put(e.kind(),
+                    scheduler.schedule(() -> feed(new Input.ProbeDue(e.gen(), e.kind())), e.delay()));
+            if (previous != null) {
+                previous.cancel();
+            }
         } else if (effect instanceof Effect.ScheduleTimer e) {
             Scheduler.Cancellable previous = timers.put(e.timer(),
                     scheduler.schedule(() -> feed(new Input.TimerFired(e.gen(), e.timer())), e.delay()));
@@ -253,14 +268,9 @@ public final class ComponentSupervisor implements SupervisedComponent {
             prober.run(e.kind(), e.instance(), e.uptime(),
                     result -> post(new Input.ProbeCompleted(e.gen(), result, e.startedAt())));
         } catch (RuntimeException | Error refused) {
-            log.warn("Health check (" + e.kind() + ") could not run, tried again after its period: "
-                    + RuntimeCalls.reason(refused));
-            ProbeSpec spec = switch (e.kind()) {
-                case STARTUP -> config.startup();
-                case LIVENESS -> config.liveness();
-                case READINESS -> config.readiness();
-            };
-            probeTimers.put(e.kind(), scheduler.schedule(() -> feed(new Input.ProbeDue(e.gen(), e.kind())), spec.period()));
+            // No thread for the probe itself: a run that could not run, as the machine counts it (neither way).
+            post(new Input.ProbeCompleted(e.gen(), ai.stigmer.probe.ProbeResult.notRun(e.kind(), "probe",
+                    "no thread: " + RuntimeCalls.reason(refused), java.time.Duration.ZERO), e.startedAt()));
         }
     }
 

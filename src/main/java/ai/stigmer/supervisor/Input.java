@@ -49,6 +49,12 @@ sealed interface Input {
     /** A probe run that began at {@code startedAt} (monotonic nanos) finished. */
     record ProbeCompleted(int gen, ProbeResult result, long startedAt) implements Input {}
 
+    /**
+     * The daemon saw no result of this probe for longer than its schedule allows while it should be
+     * running: start it over. {@code reason} says how long it has been silent.
+     */
+    record ProbeRestart(ProbeKind kind, String reason) implements Input {}
+
     /** A timer of generation {@code gen} fired. */
     record TimerFired(int gen, Timer timer) implements Input {}
 

@@ -9,8 +9,13 @@ public interface Supervision {
     /** Every component, in start ({@code dependsOn}) order. */
     List<SupervisedComponent> components();
 
-    /** True only while the watchdog has ticked recently. */
+    /** True only while the watchdog ticks and every probe that should be running produces results. */
     boolean monitoringActive();
+
+    /** Why monitoring is not active: the watchdog, or which probes are stale; "" while it is. */
+    default String monitoringProblem() {
+        return monitoringActive() ? "" : "the watchdog has not ticked recently";
+    }
 
     /** How long supervision has run. */
     Duration uptime();

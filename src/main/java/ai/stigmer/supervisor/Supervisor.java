@@ -19,6 +19,10 @@ import java.util.stream.Collectors;
  * first, independent ones in parallel. A dependency that later restarts does not restart its
  * dependents: they are expected to reconnect by themselves, as workflow-runner does. A component
  * the operator stopped stays Stopped when a new daemon starts, until it is started by hand.
+ *
+ * <p>Monitoring is active (SPEC §6 {@code MonitoringActive}) only while the watchdog ticks and every
+ * probe that should be running keeps producing results ({@link ProbeWatch}); a probe that stopped is
+ * started over.
  */
 public final class Supervisor implements Supervision {
     static final Duration HEARTBEAT = Duration.ofSeconds(1);
@@ -30,6 +34,9 @@ public final class Supervisor implements Supervision {
     private final long startedAt;
     private final Set<String> pending = new HashSet<>();
     private volatile long lastTick;
+    private final List<ProbeWatch> probeWatches;
+    /** The stale probes the last heartbeat found, described for the operator. */
+    private volatile List<String> staleProbes = List.of();
     private volatile boolean shuttingDown;
 
     private final String containment;
@@ -47,6 +54,7 @@ public final class Supervisor implements Supervision {
         this.scheduler = scheduler;
         this.startedAt = scheduler.nanoTime();
         this.lastTick = startedAt;
+        this.probeWatches = components.stream().map(ProbeWatch::new).toList();
         for (ComponentSupervisor c : components) {
             c.addListener(event -> startWhatIsReady());
         }
@@ -63,7 +71,19 @@ public final class Supervisor implements Supervision {
 
     @Override
     public boolean monitoringActive() {
-        return !shuttingDown && scheduler.nanoTime() - lastTick < HEARTBEAT_STALE.toNanos();
+        return monitoringProblem().isEmpty();
+    }
+
+    @Override
+    public String monitoringProblem() {
+        if (shuttingDown) {
+            return "the daemon is shutting down";
+        }
+        long silent = scheduler.nanoTime() - lastTick;
+        if (silent >= HEARTBEAT_STALE.toNanos()) {
+            return "the watchdog has not ticked for " + Duration.ofNanos(silent).toSeconds() + "s";
+        }
+        return String.join("; ", staleProbes);
     }
 
     @Override
@@ -133,9 +153,11 @@ public final class Supervisor implements Supervision {
     }
 
     private void tick() {
-        lastTick = scheduler.nanoTime();
+        long now = scheduler.nanoTime();
+        lastTick = now;
         if (!shuttingDown) {
             scheduler.schedule(this::tick, HEARTBEAT);
+            staleProbes = probeWatches.stream().flatMap(w -> w.check(now, HEARTBEAT).stream()).toList();
         }
     }
 

@@ -91,6 +91,17 @@ class StatusFormatterTest {
     }
 
     @Test
+    void inactiveMonitoringSaysWhichProbeIsStale() throws Exception {
+        StatusReport stale = new StatusReport(1, "0.1.0", 60, false, List.of(), "",
+                "liveness probe of stigmer-server: no result for 31s");
+        assertTrue(StatusFormatter.text(stale).endsWith(
+                "Health Monitoring: ✗ Inactive (liveness probe of stigmer-server: no result for 31s)\n"));
+        JsonNode root = new ObjectMapper().readTree(StatusFormatter.json(stale));
+        assertEquals(false, root.get("healthMonitoring").asBoolean());
+        assertEquals("liveness probe of stigmer-server: no result for 31s", root.get("healthMonitoringProblem").asText());
+    }
+
+    @Test
     void exitCodeIsZeroOnlyWhenEveryComponentIsRunning() {
         assertEquals(1, StatusFormatter.exitCode(SAMPLE));
         StatusReport allRunning = new StatusReport(1, "0.1.0", 0, true, List.of(SAMPLE.components().get(0),

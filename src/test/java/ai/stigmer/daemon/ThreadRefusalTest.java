@@ -102,4 +102,36 @@ class ThreadRefusalTest {
         sleeper.stop().get();
         assertEquals(0, LiveInstances.of(home.id(), "sleeper"), "the retried stop ended it");
     }
+
+    @Test
+    void whileNoThreadCanRunTheChecksMonitoringIsNotActiveAndNothingIsRestarted() throws Exception {
+        try (java.net.ServerSocket port = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            home = new StigmerHome(dir.resolve("home")).ensure();
+            Path config = dir.resolve("stigmer.yaml");
+            Files.writeString(config, """
+                    components:
+                      probed:
+                        process: { command: [sleep, '1000'] }
+                        probes:
+                          startup: { initialDelay: 5s, period: 500ms, timeout: 500ms, checks: [ { tcp: { port: %d } } ] }
+                    """.formatted(port.getLocalPort()));
+            daemon = new Daemon(ConfigLoader.load(config, home.configVariables(dir)), home, threads,
+                    java.util.function.UnaryOperator.identity());
+            ComponentSupervisor probed = daemon.supervisor().component("probed").orElseThrow();
+            daemon.start();
+            Await.until("launched", WAIT, () -> probed.status().pid() > 0);
+            refuse.set(true); // before the first check: no thread will ever run it
+
+            Await.until("monitoring not active", WAIT, () -> !daemon.supervisor().monitoringActive());
+            ComponentStatus s = probed.status();
+            assertEquals(State.STARTING, s.state(), "checks that cannot run are no failures");
+            assertEquals(0, s.restarts());
+            assertEquals(1, LiveInstances.of(home.id(), "probed"), "no second instance");
+
+            refuse.set(false);
+            Await.until("Running once threads are back", WAIT, () -> probed.status().state() == State.RUNNING);
+            Await.until("monitoring active again", WAIT, () -> daemon.supervisor().monitoringActive());
+            assertEquals(0, probed.status().restarts());
+        }
+    }
 }

@@ -51,7 +51,8 @@ class JmxEndToEndTest {
             "NextRestartInMillis", "LastError", "LastExitCode", "Stopping", "StopRemainingMillis",
             "LaunchQueuePosition");
     private static final Set<String> DAEMON_ATTRIBUTES =
-            Set.of("Pid", "UptimeSeconds", "Version", "MonitoringActive", "ComponentNames", "Containment");
+            Set.of("Pid", "UptimeSeconds", "Version", "MonitoringActive", "ComponentNames", "Containment",
+                    "MonitoringProblem");
     private static final List<String> HEALTH_EVENTS =
             List.of(ComponentNotifications.UNHEALTHY, ComponentNotifications.RESTARTING, ComponentNotifications.RESTARTED);
 

@@ -381,6 +381,7 @@ class ComponentStateMachineTest {
         Driver probe(ProbeKind kind, boolean passes) {
             ProbeResult result = passes ? ProbeResult.passed(kind, Duration.ZERO)
                     : ProbeResult.failed(kind, "process", "not alive", Duration.ZERO);
+            on(new Input.ProbeDue(currentGen, kind));
             return on(new Input.ProbeCompleted(currentGen, result, now));
         }
 

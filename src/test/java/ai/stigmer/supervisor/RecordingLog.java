@@ -1,11 +1,11 @@
 package ai.stigmer.supervisor;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Keeps every health line as "LEVEL message". */
+/** Keeps every health line as "LEVEL message"; safe to read while the watchdog writes. */
 final class RecordingLog implements ComponentLog {
-    final List<String> lines = new ArrayList<>();
+    final List<String> lines = new CopyOnWriteArrayList<>();
 
     public void debug(String m) { lines.add("DEBUG " + m); }
 

@@ -13,10 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Answers probes from a script per probe kind (then a default), at once; records each run. */
+/**
+ * Answers probes from a script per probe kind (then a default), at once; records each run. A run
+ * can be held back instead ({@link #hold}), as a probe loop that lost its answer.
+ */
 final class ScriptedProber implements ProbeRunner {
     private final Map<ProbeKind, Deque<Boolean>> scripts = new EnumMap<>(ProbeKind.class);
     private final Map<ProbeKind, Boolean> defaults = new EnumMap<>(ProbeKind.class);
+    private final Map<ProbeKind, Integer> toHold = new EnumMap<>(ProbeKind.class);
+    private final List<Runnable> held = new ArrayList<>();
+    private final Map<ProbeKind, Integer> answered = new EnumMap<>(ProbeKind.class);
     final List<ProbeKind> runs = new ArrayList<>();
     /** When set, {@link #run} throws it, as a prober whose pool cannot make a thread does. */
     Error refuseWith;
@@ -34,6 +40,24 @@ final class ScriptedProber implements ProbeRunner {
         return this;
     }
 
+    /** The next {@code n} runs of {@code kind} give no answer until {@link #releaseHeld()}. */
+    ScriptedProber hold(ProbeKind kind, int n) {
+        toHold.put(kind, n);
+        return this;
+    }
+
+    /** Gives the answers held back so far, late. */
+    void releaseHeld() {
+        List<Runnable> late = List.copyOf(held);
+        held.clear();
+        late.forEach(Runnable::run);
+    }
+
+    @Override
+    public long answeredRuns(ProbeKind probe) {
+        return answered.getOrDefault(probe, 0);
+    }
+
     int runsOf(ProbeKind kind) {
         return (int) runs.stream().filter(k -> k == kind).count();
     }
@@ -46,8 +70,17 @@ final class ScriptedProber implements ProbeRunner {
         runs.add(probe);
         Deque<Boolean> script = scripts.get(probe);
         boolean passed = script != null && !script.isEmpty() ? script.poll() : defaults.getOrDefault(probe, true);
-        done.accept(passed
-                ? ProbeResult.passed(probe, Duration.ZERO)
-                : ProbeResult.failed(probe, "scripted", "scripted failure", Duration.ZERO));
+        Runnable answer = () -> {
+            answered.merge(probe, 1, Integer::sum);
+            done.accept(passed
+                    ? ProbeResult.passed(probe, Duration.ZERO)
+                    : ProbeResult.failed(probe, "scripted", "scripted failure", Duration.ZERO));
+        };
+        if (toHold.getOrDefault(probe, 0) > 0) {
+            toHold.merge(probe, -1, Integer::sum);
+            held.add(answer);
+        } else {
+            answer.run();
+        }
     }
 }
