@@ -96,7 +96,7 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
             requireImage();
             String id = create();
             try {
-                engine.run(() -> engine.quick().startContainerCmd(id).exec());
+                engine.run(DockerEngine.WORK_TIMEOUT, "a start", () -> engine.patient().startContainerCmd(id).exec());
             } catch (RuntimeException e) {
                 removeQuietly(id);
                 throw e;
@@ -128,7 +128,8 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
                 !drift.isEmpty() ? drift
                         : health.equals("unhealthy") ? "it is unhealthy" : "it is " + found.getState().getStatus());
         try {
-            engine.run(() -> engine.quick().removeContainerCmd(found.getId()).withForce(true).exec());
+            engine.run(DockerEngine.WORK_TIMEOUT, "a remove",
+                    () -> engine.patient().removeContainerCmd(found.getId()).withForce(true).exec());
         } catch (NotFoundException alreadyGone) {
             // removed meanwhile: the name is free either way
         }
@@ -153,7 +154,7 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
         if (spec.network() != null && !spec.network().isBlank()) {
             host.withNetworkMode(spec.network());
         }
-        CreateContainerCmd create = engine.quick().createContainerCmd(spec.image())
+        CreateContainerCmd create = engine.patient().createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withEnv(env)
                 .withLabels(Map.of(DockerEngine.MANAGED_LABEL, "true", DockerEngine.COMPONENT_LABEL, component,
@@ -164,7 +165,7 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
             create.withCmd(spec.command());
         }
         try {
-            return engine.call(create::exec).getId();
+            return engine.call(DockerEngine.WORK_TIMEOUT, "a create", create::exec).getId();
         } catch (ConflictException e) {
             throw new LaunchException("the name " + spec.name() + " was taken while creating the container: "
                     + engineMessage(e), e);
@@ -188,7 +189,7 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
 
     private void removeQuietly(String id) {
         try {
-            engine.run(() -> engine.quick().removeContainerCmd(id).withForce(true).exec());
+            engine.run(DockerEngine.WORK_TIMEOUT, "a remove", () -> engine.patient().removeContainerCmd(id).withForce(true).exec());
         } catch (RuntimeException e) {
             log.warn("Could not remove container {} that failed to start: {}", DockerEngine.shortId(id), e.getMessage());
         }
