@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * thread, which is left as it was (not interrupted), and no thread stays behind in a socket read.
  */
 @Timeout(180)
-class HungEngineTest {
+class HungEngineCallsTest {
     /** Generous: the deadline is 5 s a call, the machine is shared and loaded. */
     private static final Duration ONE_CALL = Duration.ofSeconds(15);
 
