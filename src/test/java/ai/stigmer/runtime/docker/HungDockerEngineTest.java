@@ -90,7 +90,9 @@ class HungDockerEngineTest extends WithStigmerInstall {
         long started = System.nanoTime();
 
         Await.until("agent-runner's launch failed with the reason", WAIT, () -> lastError().equals(silent));
-        assertTrue(System.nanoTime() - started < WITHIN_DEADLINE.toNanos(), "failed at its deadline, not later");
+        long failedAfter = System.nanoTime() - started;
+        System.out.printf("agent-runner: launch failed %d ms after bin/stigmer server returned%n", failedAfter / 1_000_000);
+        assertTrue(failedAfter < WITHIN_DEADLINE.toNanos(), "failed at its deadline, not later");
 
         // Meanwhile the rest of the daemon answers: a process component, the watchdog, a new JMX connection.
         install.awaitState(PROCESS, "Running", WAIT);
@@ -101,7 +103,9 @@ class HungDockerEngineTest extends WithStigmerInstall {
             assertEquals("Running", server.getAttribute(
                     new ObjectName("ai.stigmer:type=Component,name=" + PROCESS), "State"));
         }
-        assertTrue(System.nanoTime() - connecting < Duration.ofSeconds(10).toNanos(), "JMX answered at once");
+        long answeredAfter = System.nanoTime() - connecting;
+        System.out.printf("a new JMX connection and two reads meanwhile: %d ms%n", answeredAfter / 1_000_000);
+        assertTrue(answeredAfter < Duration.ofSeconds(10).toNanos(), "JMX answered at once");
 
         // It backs off and tries again by the usual rules, each try failing the same way.
         Await.until("agent-runner retried after its backoff", WAIT, () -> install.restarts(DOCKER) >= 2);
