@@ -11,9 +11,9 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -29,8 +29,9 @@ import java.util.function.Supplier;
  * work (create, start, remove), and a deadline of the caller's for the calls that legitimately take
  * long ({@code docker stop}, the container wait). A call past its deadline ends with "no answer
  * within N s", also on a {@code unix://} socket, where the HTTP client's own timeouts do not hold.
- * {@link #quick()} carries the response timeout as well (it holds on {@code tcp://});
- * {@link #patient()} has none, for the long calls.
+ * {@link #quick()} carries the response timeout as well: on {@code tcp://} a socket read does not
+ * heed the deadline's interrupt, and that timeout (of each read) is what bounds every call made
+ * with it there. {@link #patient()} has none, for the long calls (the stop, the wait).
  */
 final class DockerEngine implements AutoCloseable {
 

@@ -144,7 +144,7 @@ final class DockerInstance implements Instance {
                 engine.inspect(id).ifPresent(stopped -> exited.complete(exitOf(stopped)));
                 try {
                     engine.run(DockerEngine.WORK_TIMEOUT, "a remove",
-                            () -> engine.patient().removeContainerCmd(id).withForce(true).exec());
+                            () -> engine.quick().removeContainerCmd(id).withForce(true).exec());
                 } catch (NotFoundException alreadyGone) {
                     // removed by someone else meanwhile
                 }

@@ -96,7 +96,7 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
             requireImage();
             String id = create();
             try {
-                engine.run(DockerEngine.WORK_TIMEOUT, "a start", () -> engine.patient().startContainerCmd(id).exec());
+                engine.run(DockerEngine.WORK_TIMEOUT, "a start", () -> engine.quick().startContainerCmd(id).exec());
             } catch (RuntimeException e) {
                 removeQuietly(id);
                 throw e;
@@ -129,7 +129,7 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
                         : health.equals("unhealthy") ? "it is unhealthy" : "it is " + found.getState().getStatus());
         try {
             engine.run(DockerEngine.WORK_TIMEOUT, "a remove",
-                    () -> engine.patient().removeContainerCmd(found.getId()).withForce(true).exec());
+                    () -> engine.quick().removeContainerCmd(found.getId()).withForce(true).exec());
         } catch (NotFoundException alreadyGone) {
             // removed meanwhile: the name is free either way
         }
@@ -154,7 +154,7 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
         if (spec.network() != null && !spec.network().isBlank()) {
             host.withNetworkMode(spec.network());
         }
-        CreateContainerCmd create = engine.patient().createContainerCmd(spec.image())
+        CreateContainerCmd create = engine.quick().createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withEnv(env)
                 .withLabels(Map.of(DockerEngine.MANAGED_LABEL, "true", DockerEngine.COMPONENT_LABEL, component,
@@ -189,7 +189,7 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
 
     private void removeQuietly(String id) {
         try {
-            engine.run(DockerEngine.WORK_TIMEOUT, "a remove", () -> engine.patient().removeContainerCmd(id).withForce(true).exec());
+            engine.run(DockerEngine.WORK_TIMEOUT, "a remove", () -> engine.quick().removeContainerCmd(id).withForce(true).exec());
         } catch (RuntimeException e) {
             log.warn("Could not remove container {} that failed to start: {}", DockerEngine.shortId(id), e.getMessage());
         }
