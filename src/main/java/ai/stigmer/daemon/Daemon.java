@@ -158,12 +158,17 @@ public final class Daemon implements AutoCloseable {
 
     /**
      * Starts supervision, taking over instances that an earlier daemon left running once they prove
-     * to be ours, after stopping those of components no longer in the config.
+     * to be ours, after stopping those of components no longer in the config. Each adoption runs on
+     * the blocking pool, never on the watchdog thread; one without an answer within
+     * {@link #ADOPTION_DEADLINE} counts as none, and the component is launched anew.
      */
     public void start() {
         recorded.stopRemoved(runtimes.keySet());
-        supervisor.start(c -> recorded.adopt(c.name(), runtimes.get(c.name())));
+        supervisor.start(c -> recorded.adopt(c.name(), runtimes.get(c.name())), blocking, ADOPTION_DEADLINE);
     }
+
+    /** Three Engine API deadlines: an adoption asks the engine one question (an inspect). */
+    static final Duration ADOPTION_DEADLINE = Duration.ofSeconds(15);
 
     /** Stops every component, dependents first; long enough for each one's stop timeout. */
     public boolean stopComponents() {

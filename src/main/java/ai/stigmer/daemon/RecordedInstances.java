@@ -50,7 +50,9 @@ final class RecordedInstances {
             return Optional.empty();
         }
         Optional<Instance> adopted = runtime.adopt(record.get());
-        if (adopted.isEmpty()) {
+        // Dropped only while it is still the record looked at: an adoption that answers past its
+        // deadline must not drop the record of the instance launched in its place.
+        if (adopted.isEmpty() && store.load(component).equals(record)) {
             store.clear(component);
         }
         return adopted;

@@ -9,9 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Supervises every component of a configuration: starts them in {@code dependsOn} order, each once
@@ -96,30 +99,133 @@ public final class Supervisor implements Supervision {
         return Duration.ofNanos(scheduler.nanoTime() - startedAt);
     }
 
+    private static final Logger ADOPTION_LOG = LoggerFactory.getLogger(Supervisor.class);
+
+    /**
+     * Starts supervision as {@link #start(Function, Executor, Duration)} does, with {@code adoptable}
+     * called on the watchdog thread itself: only for adoptions that cannot block.
+     */
+    public void start(Function<ComponentSupervisor, Optional<Instance>> adoptable) {
+        // Answered inline, an adoption is in long before any deadline.
+        start(adoptable, Runnable::run, Duration.ofMinutes(1));
+    }
+
     /**
      * Starts supervision: adopts instances that {@code adoptable} finds still running from an earlier
      * daemon, and starts the others as their dependencies allow, except those the operator stopped.
+     *
+     * <p>{@code adoptable} may block (it asks the Docker engine): it runs on {@code adopting}, one
+     * task per component, and each answer is taken on the watchdog thread, so one component's
+     * adoption never holds another's start. An answer not in within {@code deadline} counts as
+     * none: the component is started anew. What such a late answer finds is never adopted beside
+     * the new launch: a container is left to it (its name is unique, so the launch takes it over or
+     * clears it, never runs a second one), anything else is stopped.
      */
-    public void start(Function<ComponentSupervisor, Optional<Instance>> adoptable) {
+    public void start(Function<ComponentSupervisor, Optional<Instance>> adoptable, Executor adopting, Duration deadline) {
         scheduler.execute(this::tick);
         scheduler.execute(() -> {
             for (ComponentSupervisor c : components) {
-                Optional<Instance> running = adoptable.apply(c);
-                if (c.stoppedByOperator()) {
-                    // The operator's stop outlives the daemon: an instance still found (the daemon died
-                    // during that stop) is taken over only to finish stopping it.
-                    running.ifPresent(i -> {
-                        c.adopt(i);
-                        c.stop();
-                    });
-                } else if (running.isPresent()) {
-                    c.adopt(running.get());
-                } else {
-                    pending.add(c.name());
-                }
+                lookForLeftInstance(c, adoptable, adopting, deadline);
             }
-            startWhatIsReady();
         });
+    }
+
+    /** An adoption under way; watchdog-confined. */
+    private static final class Adoption {
+        boolean answered;
+        Scheduler.Cancellable deadline;
+    }
+
+    /** Asks {@code adoptable} about {@code c} on {@code adopting}, under {@code deadline}. Watchdog thread. */
+    private void lookForLeftInstance(ComponentSupervisor c, Function<ComponentSupervisor, Optional<Instance>> adoptable,
+            Executor adopting, Duration deadline) {
+        Adoption adoption = new Adoption();
+        adoption.deadline = scheduler.schedule(() -> adoptionOverdue(c, adoption, deadline), deadline);
+        try {
+            adopting.execute(() -> {
+                Optional<Instance> found;
+                try {
+                    found = adoptable.apply(c);
+                } catch (RuntimeException | Error e) {
+                    ADOPTION_LOG.warn("Could not look for the instance an earlier daemon left of {}: {}", c.name(), e.toString());
+                    found = Optional.empty();
+                }
+                Optional<Instance> answer = found;
+                scheduler.execute(() -> adoptionAnswered(c, adoption, answer, adopting));
+            });
+        } catch (RuntimeException | Error e) {
+            // No thread to look with (rejected, out of threads): the component starts anew at once.
+            ADOPTION_LOG.warn("Could not look for the instance an earlier daemon left of {}: {}", c.name(), e.toString());
+            adoption.deadline.cancel();
+            adoption.answered = true;
+            takeAdoption(c, Optional.empty());
+        }
+    }
+
+    private void adoptionOverdue(ComponentSupervisor c, Adoption adoption, Duration deadline) {
+        if (adoption.answered) {
+            return;
+        }
+        adoption.answered = true;
+        ADOPTION_LOG.warn("No answer within {} s while looking for the instance an earlier daemon left of {}; "
+                + "starting it anew", deadline.toSeconds(), c.name());
+        takeAdoption(c, Optional.empty());
+    }
+
+    private void adoptionAnswered(ComponentSupervisor c, Adoption adoption, Optional<Instance> found, Executor adopting) {
+        if (!adoption.answered) {
+            adoption.answered = true;
+            adoption.deadline.cancel();
+            if (!shuttingDown || found.isEmpty()) {
+                takeAdoption(c, found);
+                return;
+            }
+        }
+        found.ifPresent(instance -> settleUnadopted(c, instance, adopting));
+    }
+
+    /** What start did with an adoption's answer, on time. Watchdog thread. */
+    private void takeAdoption(ComponentSupervisor c, Optional<Instance> running) {
+        if (c.stoppedByOperator()) {
+            // The operator's stop outlives the daemon: an instance still found (the daemon died
+            // during that stop) is taken over only to finish stopping it.
+            running.ifPresent(i -> {
+                c.adopt(i);
+                c.stop();
+            });
+        } else if (running.isPresent()) {
+            c.adopt(running.get());
+        } else {
+            pending.add(c.name());
+        }
+        startWhatIsReady();
+    }
+
+    /**
+     * An instance found too late to adopt (past the deadline, or once shutdown began). A container
+     * is left to the launch that replaced the adoption, unless no launch will come; anything else
+     * would run beside the new instance, and is stopped.
+     */
+    private void settleUnadopted(ComponentSupervisor c, Instance instance, Executor adopting) {
+        boolean launchComes = !shuttingDown && !c.stoppedByOperator();
+        if (!instance.containerId().isEmpty() && launchComes) {
+            ADOPTION_LOG.warn("Found {} of {} after its adoption deadline; not adopted: the launch in its place "
+                    + "takes the container over or clears it", instance, c.name());
+            return;
+        }
+        ADOPTION_LOG.warn("Stopping {} of {}, found too late to adopt it: {}", instance, c.name(),
+                launchComes ? "a new instance is launched in its place" : "the component is not to run");
+        try {
+            adopting.execute(() -> {
+                try {
+                    instance.stop(c.config().stopTimeout());
+                } catch (RuntimeException e) {
+                    ADOPTION_LOG.error("Could not stop {} of {}: {}", instance, c.name(), e.getMessage());
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            ADOPTION_LOG.error("Could not stop {} of {}: {}", instance, c.name(), e.toString());
+        }
     }
 
     /** Starts each pending component whose dependencies are Running and Ready. Watchdog thread. */

@@ -56,6 +56,8 @@ final class FakeRuntime implements ComponentRuntime {
         /** What {@link #age()} and {@link #drift()} report, as an adopted instance would. */
         Duration age = Duration.ZERO;
         String drift = "";
+        /** Non-empty for an instance that stands for a container. */
+        String containerId = "";
 
         FakeInstance(long pid) {
             this.pid = pid;
@@ -72,7 +74,7 @@ final class FakeRuntime implements ComponentRuntime {
 
         @Override
         public String containerId() {
-            return "";
+            return containerId;
         }
 
         @Override

@@ -8,22 +8,30 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DefaultDockerCmdExecFactory;
 import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
- * The connection to one Docker engine: two clients over the same socket, and the translation of
- * transport failures into {@link EngineUnreachableException}.
+ * The connection to one Docker engine: two clients over the same socket, a hard deadline on every
+ * call, and the translation of transport failures into {@link EngineUnreachableException}.
  *
- * <p>{@link #quick()} has short connect and response timeouts, so a dead or hung engine is noticed
- * within seconds by launches, checks and inspects. {@link #patient()} has no response timeout: it
- * serves the calls that legitimately block, the container wait and {@code docker stop}.
+ * <p>Every call runs under a {@link CallDeadline} on the calling thread: {@link #RESPONSE_TIMEOUT}
+ * for questions (inspects, the image check), {@link #WORK_TIMEOUT} for calls that make the engine
+ * work (create, start, remove), and a deadline of the caller's for the calls that legitimately take
+ * long ({@code docker stop}, the container wait). A call past its deadline ends with "no answer
+ * within N s", also on a {@code unix://} socket, where the HTTP client's own timeouts do not hold.
+ * {@link #quick()} carries the response timeout as well: on {@code tcp://} a socket read does not
+ * heed the deadline's interrupt, and that timeout (of each read) is what bounds every call made
+ * with it there. {@link #patient()} has none, for the long calls (the stop, the wait).
  */
 final class DockerEngine implements AutoCloseable {
 
@@ -39,10 +47,14 @@ final class DockerEngine implements AutoCloseable {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(5);
+    /** For create, start and remove: on a loaded machine a container start can take seconds. */
+    static final Duration WORK_TIMEOUT = Duration.ofSeconds(20);
 
     private final URI host;
+    private final ObjectMapper json;
     private final DockerClient quick;
     private final DockerClient patient;
+    private final DockerHttpClient patientHttp;
 
     DockerEngine(URI host) {
         this.host = host;
@@ -51,9 +63,10 @@ final class DockerEngine implements AutoCloseable {
                 .build();
         // One ObjectMapper for both clients: each DockerClientImpl would otherwise copy its own and
         // fill its own serializer caches for the same model classes (about half a megabyte of heap).
-        ObjectMapper json = config.getObjectMapper();
-        this.quick = client(config, json, RESPONSE_TIMEOUT);
-        this.patient = client(config, json, null);
+        this.json = config.getObjectMapper();
+        this.quick = client(config, json, http(config, RESPONSE_TIMEOUT));
+        this.patientHttp = http(config, null);
+        this.patient = client(config, json, patientHttp);
     }
 
     /** {@code $DOCKER_HOST}, else the default socket. */
@@ -62,13 +75,16 @@ final class DockerEngine implements AutoCloseable {
         return URI.create(env == null || env.isBlank() ? "unix:///var/run/docker.sock" : env.trim());
     }
 
-    private static DockerClient client(DefaultDockerClientConfig config, ObjectMapper json, Duration responseTimeout) {
-        ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+    private static DockerHttpClient http(DefaultDockerClientConfig config, Duration responseTimeout) {
+        return new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .responseTimeout(responseTimeout)
                 .build();
+    }
+
+    private static DockerClient client(DefaultDockerClientConfig config, ObjectMapper json, DockerHttpClient http) {
         return DockerClientImpl.getInstance(config).withDockerCmdExecFactory(new DefaultDockerCmdExecFactory(http, json));
     }
 
@@ -84,29 +100,88 @@ final class DockerEngine implements AutoCloseable {
         return patient;
     }
 
-    /**
-     * Runs one Engine API call. An HTTP error from the engine stays a {@link DockerException}; a
-     * failure to reach the engine at all becomes an {@link EngineUnreachableException}.
-     */
+    /** Asks the engine a question ({@link #RESPONSE_TIMEOUT}); see {@link #call(Duration, String, Supplier)}. */
     <T> T call(Supplier<T> call) {
+        return call(RESPONSE_TIMEOUT, "", call);
+    }
+
+    /**
+     * Runs one Engine API call on this thread, ended at {@code deadline} ("no answer [to
+     * {@code awaited}] within N s"). An HTTP error from the engine stays a {@link DockerException};
+     * a failure to reach the engine at all, or no answer in time, becomes an
+     * {@link EngineUnreachableException}.
+     */
+    <T> T call(Duration deadline, String awaited, Supplier<T> call) {
+        CallDeadline limit = CallDeadline.arm(deadline);
         try {
             return call.get();
         } catch (DockerException e) {
             throw e;
         } catch (RuntimeException e) {
+            if (limit.fired()) {
+                throw new EngineUnreachableException(host, noAnswer(awaited, deadline), e);
+            }
             String reason = transportFailure(e);
             if (reason == null) {
                 throw e;
             }
             throw new EngineUnreachableException(host, reason, e);
+        } finally {
+            limit.close();
         }
     }
 
     void run(Runnable call) {
-        call(() -> {
+        run(RESPONSE_TIMEOUT, "", call);
+    }
+
+    void run(Duration deadline, String awaited, Runnable call) {
+        call(deadline, awaited, () -> {
             call.run();
             return null;
         });
+    }
+
+    private static String noAnswer(String awaited, Duration deadline) {
+        return "no answer" + (awaited.isEmpty() ? "" : " to " + awaited) + " within " + deadline.toSeconds() + " s";
+    }
+
+    /**
+     * Waits up to {@code slice} for the container to stop ({@code POST /containers/{id}/wait}) and
+     * returns its exit code, or empty if it still ran when the slice was over (or the engine did
+     * not answer in that time: only an inspect can tell the two apart). Made on this thread, so that
+     * the slice's end closes the connection; docker-java's own wait streams on a thread of its own
+     * that a silent engine would hold for ever.
+     *
+     * @throws NotFoundException if the engine does not know the container
+     */
+    OptionalInt awaitExit(String id, Duration slice) {
+        CallDeadline limit = CallDeadline.arm(slice);
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.POST)
+                .path("/containers/" + id + "/wait")
+                .build();
+        try (DockerHttpClient.Response response = patientHttp.execute(request)) {
+            String body = new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (response.getStatusCode() == 404) {
+                throw new NotFoundException(body);
+            }
+            if (response.getStatusCode() != 200) {
+                throw new DockerException(body, response.getStatusCode());
+            }
+            return OptionalInt.of(json.readTree(body).path("StatusCode").asInt());
+        } catch (DockerException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            if (limit.fired()) {
+                return OptionalInt.empty();
+            }
+            String reason = transportFailure(e);
+            throw reason == null ? new IllegalStateException("the wait on container " + shortId(id) + " failed", e)
+                    : new EngineUnreachableException(host, reason, e);
+        } finally {
+            limit.close();
+        }
     }
 
     /** The container, or empty if the engine does not know it. */

@@ -5,17 +5,13 @@ import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.InstanceRecord;
 import ai.stigmer.runtime.StopFailedException;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.WaitResponse;
-import java.io.Closeable;
-import java.io.IOException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * inspect. A container that still runs is waited for anew; one that stopped gives its exit code;
  * one that is gone ends as removed; and an engine that cannot be reached any more ends the instance
  * as {@link ExitStatus#lost lost}, since nothing can then be known or done about the container.
+ * The wait is held for {@link #WAIT_SLICE} at most and then checked the same way, so an engine that
+ * accepts and never answers ends the instance as lost too, within the slice and three inspects.
  */
 final class DockerInstance implements Instance {
 
@@ -36,6 +34,8 @@ final class DockerInstance implements Instance {
     /** Unreachable answers in a row before the engine counts as lost, and the pause between them. */
     private static final int LOST_AFTER = 3;
     private static final Duration RETRY_PAUSE = Duration.ofMillis(300);
+    /** How long one wait call is held before the engine is asked again whether it still answers. */
+    static final Duration WAIT_SLICE = Duration.ofSeconds(15);
 
     private final DockerEngine engine;
     private final String component;
@@ -143,7 +143,8 @@ final class DockerInstance implements Instance {
                 }
                 engine.inspect(id).ifPresent(stopped -> exited.complete(exitOf(stopped)));
                 try {
-                    engine.run(() -> engine.quick().removeContainerCmd(id).withForce(true).exec());
+                    engine.run(DockerEngine.WORK_TIMEOUT, "a remove",
+                            () -> engine.quick().removeContainerCmd(id).withForce(true).exec());
                 } catch (NotFoundException alreadyGone) {
                     // removed by someone else meanwhile
                 }
@@ -165,27 +166,7 @@ final class DockerInstance implements Instance {
      * hangs must not hold the component's next launch forever.
      */
     private void stopWithin(int seconds, Duration deadline) {
-        CompletableFuture<Void> call = CompletableFuture.runAsync(
-                () -> engine.run(() -> engine.patient().stopContainerCmd(id).withTimeout(seconds).exec()),
-                r -> {
-                    Thread t = new Thread(r, "stigmer-docker-stop-" + DockerEngine.shortId(id));
-                    t.setDaemon(true);
-                    t.start();
-                });
-        try {
-            call.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new EngineUnreachableException(engine.host(), "no answer to a stop within "
-                    + deadline.toSeconds() + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineUnreachableException(engine.host(), "interrupted while stopping", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        engine.run(deadline, "a stop", () -> engine.patient().stopContainerCmd(id).withTimeout(seconds).exec());
     }
 
     @Override
@@ -193,40 +174,48 @@ final class DockerInstance implements Instance {
         return "container " + DockerEngine.shortId(id);
     }
 
-    /** The watcher: waits for the container to stop, re-checking whenever the wait call breaks. */
+    /**
+     * The watcher: waits for the container to stop, in slices of {@link #WAIT_SLICE}, and asks the
+     * engine with an inspect whenever a slice ends or the wait call breaks. So an engine that stops
+     * answering is noticed within a slice and {@link #LOST_AFTER} inspects, as one that is gone is.
+     */
     private void watch() {
-        int unreachable = 0;
         while (!exited.isDone()) {
             try {
-                Integer code = engine.call(() -> engine.patient().waitContainerCmd(id).exec(new WaitCall()).statusCode());
-                // The wait answered: take the engine's own record of the end when it has one.
-                exited.complete(engine.inspect(id).map(DockerInstance::exitOf).orElse(ExitStatus.ofCode(code)));
-                return;
-            } catch (RuntimeException waitFailed) {
-                // Whatever broke the wait, only the engine can say whether the container ended.
-                try {
-                    Optional<InspectContainerResponse> now = engine.inspect(id);
-                    unreachable = 0;
-                    if (now.isEmpty()) {
-                        exited.complete(ExitStatus.lost("container " + DockerEngine.shortId(id) + " was removed"));
-                        return;
-                    }
-                    if (!DockerEngine.started(now.get())) {
-                        exited.complete(exitOf(now.get()));
-                        return;
-                    }
-                    log.debug("Wait on container {} broke off while it runs; waiting again",
-                            DockerEngine.shortId(id), waitFailed);
-                } catch (DockerException e) {
-                    log.debug("Engine error while inspecting container {}", DockerEngine.shortId(id), e);
-                } catch (RuntimeException e) {
-                    // Unreachable (or the client closed under us): a few times in a row means lost.
-                    if (++unreachable >= LOST_AFTER) {
-                        exited.complete(ExitStatus.lost("Docker daemon connection lost: " + e.getMessage()));
-                        return;
-                    }
+                OptionalInt code = engine.awaitExit(id, WAIT_SLICE);
+                if (code.isPresent()) {
+                    // The wait answered: take the engine's own record of the end when it has one.
+                    exited.complete(engine.inspect(id).map(DockerInstance::exitOf).orElse(ExitStatus.ofCode(code.getAsInt())));
+                    return;
                 }
-                pause();
+            } catch (RuntimeException waitFailed) {
+                log.debug("Wait on container {} broke off", DockerEngine.shortId(id), waitFailed);
+                pause(); // a wait that breaks at once again and again must not spin
+            }
+            // Whatever ended the wait, only the engine can say whether the container ended.
+            checkStillRuns();
+        }
+    }
+
+    /** Completes {@link #exited} unless the engine says the container runs; a few silent answers in a row mean lost. */
+    private void checkStillRuns() {
+        for (int unreachable = 0; !exited.isDone(); pause()) {
+            try {
+                Optional<InspectContainerResponse> now = engine.inspect(id);
+                if (now.isEmpty()) {
+                    exited.complete(ExitStatus.lost("container " + DockerEngine.shortId(id) + " was removed"));
+                } else if (!DockerEngine.started(now.get())) {
+                    exited.complete(exitOf(now.get()));
+                }
+                return;
+            } catch (DockerException e) {
+                log.debug("Engine error while inspecting container {}", DockerEngine.shortId(id), e);
+                return; // the engine answers: wait anew
+            } catch (RuntimeException e) {
+                // Unreachable, silent, or the client closed under us.
+                if (++unreachable >= LOST_AFTER) {
+                    exited.complete(ExitStatus.lost("Docker daemon connection lost: " + e.getMessage()));
+                }
             }
         }
     }
@@ -250,60 +239,5 @@ final class DockerInstance implements Instance {
             return new ExitStatus(code.intValue(), code > 128 ? (int) (code - 128) : 0, "killed: out of memory");
         }
         return ExitStatus.ofCode(code.intValue());
-    }
-
-    /**
-     * One wait call. docker-java's own callback logs every broken stream as an ERROR with a stack
-     * trace; a broken stream is routine here (the watcher re-checks), so this one only hands it on.
-     */
-    private static final class WaitCall implements ResultCallback<WaitResponse> {
-        private final CompletableFuture<Integer> code = new CompletableFuture<>();
-        private volatile Closeable stream;
-
-        @Override
-        public void onStart(Closeable stream) {
-            this.stream = stream;
-        }
-
-        @Override
-        public void onNext(WaitResponse response) {
-            code.complete(response.getStatusCode());
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            code.completeExceptionally(failure);
-        }
-
-        @Override
-        public void onComplete() {
-            code.completeExceptionally(new IllegalStateException("wait ended without a status code"));
-        }
-
-        @Override
-        public void close() throws IOException {
-            Closeable open = stream;
-            if (open != null) {
-                open.close();
-            }
-        }
-
-        /** Blocks until the engine answers; a broken call is rethrown as it came. */
-        Integer statusCode() {
-            try {
-                return code.get();
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the container", e);
-            } finally {
-                try {
-                    close();
-                } catch (IOException ignored) {
-                    // the stream is done with either way
-                }
-            }
-        }
     }
 }

@@ -96,7 +96,7 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
             requireImage();
             String id = create();
             try {
-                engine.run(() -> engine.quick().startContainerCmd(id).exec());
+                engine.run(DockerEngine.WORK_TIMEOUT, "a start", () -> engine.quick().startContainerCmd(id).exec());
             } catch (RuntimeException e) {
                 removeQuietly(id);
                 throw e;
@@ -128,7 +128,8 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
                 !drift.isEmpty() ? drift
                         : health.equals("unhealthy") ? "it is unhealthy" : "it is " + found.getState().getStatus());
         try {
-            engine.run(() -> engine.quick().removeContainerCmd(found.getId()).withForce(true).exec());
+            engine.run(DockerEngine.WORK_TIMEOUT, "a remove",
+                    () -> engine.quick().removeContainerCmd(found.getId()).withForce(true).exec());
         } catch (NotFoundException alreadyGone) {
             // removed meanwhile: the name is free either way
         }
@@ -164,7 +165,7 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
             create.withCmd(spec.command());
         }
         try {
-            return engine.call(create::exec).getId();
+            return engine.call(DockerEngine.WORK_TIMEOUT, "a create", create::exec).getId();
         } catch (ConflictException e) {
             throw new LaunchException("the name " + spec.name() + " was taken while creating the container: "
                     + engineMessage(e), e);
@@ -188,7 +189,7 @@ public final class DockerRuntime implements ComponentRuntime, AutoCloseable {
 
     private void removeQuietly(String id) {
         try {
-            engine.run(() -> engine.quick().removeContainerCmd(id).withForce(true).exec());
+            engine.run(DockerEngine.WORK_TIMEOUT, "a remove", () -> engine.quick().removeContainerCmd(id).withForce(true).exec());
         } catch (RuntimeException e) {
             log.warn("Could not remove container {} that failed to start: {}", DockerEngine.shortId(id), e.getMessage());
         }

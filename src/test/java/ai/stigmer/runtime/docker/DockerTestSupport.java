@@ -3,6 +3,9 @@ package ai.stigmer.runtime.docker;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.stigmer.config.DockerSpec;
+import ai.stigmer.runtime.ExitStatus;
+import ai.stigmer.runtime.Instance;
+import ai.stigmer.runtime.InstanceRecord;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import java.net.URI;
@@ -10,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
 
@@ -97,6 +101,27 @@ final class DockerTestSupport {
             return true;
         } catch (NotFoundException e) {
             return false;
+        }
+    }
+
+    /** An instance that only knows its container id. */
+    record FixedContainer(String containerId) implements Instance {
+        public long pid() {
+            return -1;
+        }
+
+        public CompletableFuture<ExitStatus> exited() {
+            return new CompletableFuture<>();
+        }
+
+        public boolean isAlive() {
+            return false;
+        }
+
+        public void stop(Duration timeout) {}
+
+        public InstanceRecord record() {
+            return InstanceRecord.ofContainer(containerId);
         }
     }
 }

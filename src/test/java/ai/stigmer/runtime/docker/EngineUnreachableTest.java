@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.stigmer.probe.CheckContext;
 import ai.stigmer.probe.CheckResult;
 import ai.stigmer.probe.ProbeKind;
-import ai.stigmer.runtime.ExitStatus;
-import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.InstanceRecord;
 import ai.stigmer.runtime.LaunchException;
 import java.net.StandardProtocolFamily;
@@ -18,7 +16,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,31 +57,10 @@ class EngineUnreachableTest {
         DockerRuntime runtime = DockerTestSupport.runtime("stigmer-test-x", host);
 
         CheckResult result = runtime.containerCheck().run(
-                new CheckContext(new FixedContainer("0123456789ab"), Duration.ZERO, ProbeKind.LIVENESS, Duration.ofSeconds(1)));
+                new CheckContext(new DockerTestSupport.FixedContainer("0123456789ab"), Duration.ZERO, ProbeKind.LIVENESS, Duration.ofSeconds(1)));
 
         assertFalse(result.passed());
         assertEquals("Docker is not reachable at " + host + " (no such socket)", result.reason());
         assertTrue(runtime.adopt(InstanceRecord.ofContainer("0123456789ab")).isEmpty());
-    }
-
-    /** An instance that only knows its container id. */
-    private record FixedContainer(String containerId) implements Instance {
-        public long pid() {
-            return -1;
-        }
-
-        public CompletableFuture<ExitStatus> exited() {
-            return new CompletableFuture<>();
-        }
-
-        public boolean isAlive() {
-            return false;
-        }
-
-        public void stop(Duration timeout) {}
-
-        public InstanceRecord record() {
-            return InstanceRecord.ofContainer(containerId);
-        }
     }
 }

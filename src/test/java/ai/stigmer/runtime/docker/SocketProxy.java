@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Unix socket that forwards every connection to the real engine's socket, so a test can cut the
- * connections (a broken stream) or take the socket away (an engine gone) while the engine and its
- * containers carry on.
+ * connections (a broken stream), take the socket away (an engine gone) or let nothing through any
+ * more (a hung engine) while the engine and its containers carry on.
  */
 final class SocketProxy implements AutoCloseable {
 
@@ -27,6 +27,7 @@ final class SocketProxy implements AutoCloseable {
     private final AtomicInteger waits = new AtomicInteger();
     private volatile boolean swallowStops;
     private volatile boolean refuseStops;
+    private volatile boolean hung;
 
     SocketProxy(Path socket, Path target) throws IOException {
         this.socket = socket;
@@ -53,6 +54,19 @@ final class SocketProxy implements AutoCloseable {
     /** From now on, container stop requests are answered with an engine error (HTTP 500), not passed on. */
     void refuseStops() {
         refuseStops = true;
+    }
+
+    /**
+     * From now on nothing passes either way, on open connections and new ones alike, while new
+     * connections are still accepted: an engine that accepts and never answers.
+     */
+    void hang() {
+        hung = true;
+    }
+
+    /** Lets everything through again; what was swallowed meanwhile stays unanswered. */
+    void answerAgain() {
+        hung = false;
     }
 
     /** Breaks every open connection; new ones are still accepted. */
@@ -89,6 +103,10 @@ final class SocketProxy implements AutoCloseable {
         ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
         try {
             while (from.read(buffer) >= 0) {
+                if (hung) {
+                    buffer.clear();
+                    continue;
+                }
                 buffer.flip();
                 String head = requests ? StandardCharsets.US_ASCII.decode(buffer.duplicate()).toString() : "";
                 if (head.matches("(?s)POST \\S*/wait.*")) {
