@@ -60,6 +60,8 @@ public final class Daemon implements AutoCloseable {
     private final ScheduledExecutorService watchdog;
     private final ExecutorService launchThreads;
     private final ExecutorService stopThreads;
+    /** One thread per component for the adoptions at the daemon's start (each under a deadline). */
+    private final ExecutorService adoptThreads;
     private final List<Prober> probers = new ArrayList<>();
     /** The threads of every component's blocking checks, and their timeouts. */
     private final CheckPool checkPool;
@@ -84,6 +86,7 @@ public final class Daemon implements AutoCloseable {
         int limit = config.maxConcurrentLaunches();
         this.launchThreads = boundedPool("stigmer-launch", 2 * limit, threads);
         this.stopThreads = boundedPool("stigmer-stop", config.components().size() + limit, threads);
+        this.adoptThreads = boundedPool("stigmer-adopt", config.components().size(), threads);
         RuntimeThreads runtimeThreads = new RuntimeThreads(new LaunchGate(limit), launchThreads, stopThreads);
         this.store = new FileInstanceStore(home.run());
         this.recorded = new RecordedInstances(store, home.id(), home::componentLog);
@@ -164,7 +167,7 @@ public final class Daemon implements AutoCloseable {
      */
     public void start() {
         recorded.stopRemoved(runtimes.keySet());
-        supervisor.start(c -> recorded.adopt(c.name(), runtimes.get(c.name())), blocking, ADOPTION_DEADLINE);
+        supervisor.start(c -> recorded.adopt(c.name(), runtimes.get(c.name())), adoptThreads, ADOPTION_DEADLINE);
     }
 
     /** Three Engine API deadlines: an adoption asks the engine one question (an inspect). */
@@ -184,6 +187,7 @@ public final class Daemon implements AutoCloseable {
         watchdog.shutdownNow();
         launchThreads.shutdownNow();
         stopThreads.shutdownNow();
+        adoptThreads.shutdownNow();
         containment.tidy();
     }
 }
