@@ -123,9 +123,13 @@ fi
 # The daemon, its components and the checker share nothing with the machine's other daemons:
 # their own home, loopback ports chosen free by the checker, their own engine.
 unset STIGMER_CLASSPATH
-set +e
+# In the background, so that an INT or TERM ends the checker at once and the cleanup runs.
 STIGMER_HOME="$HOME_DIR" java -cp "$INSTALL/target/test-classes:$INSTALL/target/classes:$INSTALL/target/lib/*" \
-  ai.stigmer.bench.chaos.ChaosSoak --install "$INSTALL" --home "$HOME_DIR" --work "$WORK" "${ENGINE_ARGS[@]}" "${ARGS[@]}"
+  ai.stigmer.bench.chaos.ChaosSoak --install "$INSTALL" --home "$HOME_DIR" --work "$WORK" "${ENGINE_ARGS[@]}" "${ARGS[@]}" &
+CHECKER=$!
+trap 'kill -TERM "$CHECKER" 2>/dev/null; wait "$CHECKER"; exit 130' INT TERM
+set +e
+wait "$CHECKER"
 rc=$?
 set -e
 exit "$rc"

@@ -146,11 +146,12 @@ final class LogChecks {
             }
             int n = 0;
             long runningSince = -1;
-            boolean exited = false;
+            Event unhealthy = null;
             for (Event e : events) {
                 if (e.component().isEmpty() && e.message().contains(DAEMON_STARTED)) {
                     n = 0;
                     runningSince = -1;
+                    unhealthy = null;
                 } else if (!e.component().equals(c)) {
                     continue;
                 } else if (e.message().startsWith("Adopted running instance pid ")) {
@@ -161,18 +162,24 @@ final class LogChecks {
                 } else if (e.message().startsWith("Component started") || e.message().startsWith("Component restarted")) {
                     runningSince = runningSince >= 0 ? Math.min(runningSince, e.at()) : e.at();
                 } else if (e.message().startsWith("Component marked unhealthy")) {
-                    long up = runningSince < 0 ? -1 : e.at() - runningSince;
+                    unhealthy = e;
+                } else if (e.message().startsWith(RESTARTING)) {
+                    // Each restart line is a failure; its unhealthy line, just before, says how it
+                    // ended (and may be left out of a log that rate-limits repeated lines).
+                    boolean told = unhealthy != null && e.at() - unhealthy.at() <= 1_000;
+                    long failedAt = told ? unhealthy.at() : e.at();
+                    long up = runningSince < 0 ? -1 : failedAt - runningSince;
                     long min = SoakConfig.MIN_UPTIME.toMillis();
                     if (up >= min + UPTIME_SLACK_MS) {
                         n = 1;
-                    } else if (up < 0 || up < min - UPTIME_SLACK_MS) {
-                        n = n < 0 ? -1 : n + 1;
+                    } else if (up < min - UPTIME_SLACK_MS) {
+                        n = n < 0 ? -1 : n + 1; // also never Running (up < 0): time Starting does not count
                     } else {
                         n = -1; // too close to minUptime to tell
                     }
-                    exited = e.message().contains("exited") || e.message().contains("killed by signal");
+                    boolean exited = told && (unhealthy.message().contains("exited") || unhealthy.message().contains("killed by signal"));
                     runningSince = -1;
-                } else if (e.message().startsWith(RESTARTING)) {
+                    unhealthy = null;
                     checkDelay(c, e, n, exited, nextDaemonStart(events, e.at()));
                 }
             }

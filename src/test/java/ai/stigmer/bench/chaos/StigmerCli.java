@@ -108,8 +108,11 @@ final class StigmerCli {
             builder.environment().putAll(env);
             Process p = builder.start();
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly().waitFor();
+                p.destroy(); // SIGTERM first: bench/chaos.sh cleans up (daemon, engine) on it
+                if (!p.waitFor(90, TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly().waitFor();
+                }
                 return new Result(-1, String.join(" ", command) + ": no exit within " + limit.toSeconds() + "s\n"
                         + Files.readString(out, StandardCharsets.UTF_8));
             }
