@@ -120,11 +120,15 @@ else
   fi
 fi
 
-# The daemon, its components and the checker share nothing with the machine's other daemons:
-# their own home, loopback ports chosen free by the checker, their own engine.
-unset STIGMER_CLASSPATH
+# The daemon, its components and the checker run from a copy of the build, so that a rebuild
+# during the soak does not pull classes from under them (STIGMER_CLASSPATH: bin/stigmer and the
+# components' launchers use it, and the daemon passes it on); and they share nothing with the
+# machine's other daemons: their own home, loopback ports chosen free by the checker, their own engine.
+mkdir "$WORK/build"
+cp -r "$INSTALL/target/classes" "$INSTALL/target/test-classes" "$INSTALL/target/lib" "$WORK/build/"
+export STIGMER_CLASSPATH="$WORK/build/classes:$WORK/build/lib/*"
 # In the background, so that an INT or TERM ends the checker at once and the cleanup runs.
-STIGMER_HOME="$HOME_DIR" java -cp "$INSTALL/target/test-classes:$INSTALL/target/classes:$INSTALL/target/lib/*" \
+STIGMER_HOME="$HOME_DIR" java -cp "$WORK/build/test-classes:$STIGMER_CLASSPATH" \
   ai.stigmer.bench.chaos.ChaosSoak --install "$INSTALL" --home "$HOME_DIR" --work "$WORK" "${ENGINE_ARGS[@]}" "${ARGS[@]}" &
 CHECKER=$!
 trap 'kill -TERM "$CHECKER" 2>/dev/null; wait "$CHECKER"; exit 130' INT TERM

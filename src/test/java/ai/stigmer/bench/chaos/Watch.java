@@ -41,7 +41,8 @@ final class Watch implements AutoCloseable {
     private volatile boolean cgroupMode = true;
     private volatile long daemonPid = -1;
     private final Map<String, Long> outsideSince = new HashMap<>();
-    private final Map<String, Long> suspectLost = new HashMap<>();
+    /** What the previous status claimed that did not run (key: component, pid, container). */
+    private final Map<String, String> suspectLost = new HashMap<>();
     private volatile int scans;
     private volatile int statuses;
 
@@ -189,23 +190,27 @@ final class Watch implements AutoCloseable {
         daemonPid = s.daemonPid();
         cgroupMode = s.containment().startsWith("cgroup");
         latest = s;
+        // A pid or container is suspect when it does not run as its component; lost when the next
+        // status, a second or more later, still claims it (the daemon sees an exit at once).
+        Map<String, String> suspects = new HashMap<>();
         for (Component c : s.components().values()) {
             boolean claimsLive = ("Running".equals(c.state()) || "Starting".equals(c.state())) && !c.stopping();
-            String key = c.name() + " " + c.pid() + " " + c.containerId();
-            if (!claimsLive) {
-                continue;
+            boolean named = c.pid() > 0 || !c.containerId().isEmpty();
+            if (!claimsLive || (!named && "Starting".equals(c.state()))) {
+                continue; // Starting without a pid or container yet: its launch is in flight
             }
+            String key = c.name() + " " + c.pid() + " " + c.containerId();
             Optional<String> wrong = SoakConfig.isDocker(c.name()) ? docker.notRunning(c.containerId()) : notItsProcess(c);
-            synchronized (suspectLost) {
-                if (wrong.isEmpty()) {
-                    suspectLost.remove(key);
-                } else if (suspectLost.putIfAbsent(key, s.at()) != null) {
-                    // A second status, a second or more later, still claims it: the daemon lost track.
+            if (wrong.isPresent()) {
+                suspects.put(key, wrong.get());
+                if (suspectLost.containsKey(key)) {
                     violations.add(Kind.LOST, key, "status says " + c.name() + " is " + c.state() + " as "
                             + (c.pid() > 0 ? "pid " + c.pid() : "container " + c.containerId()) + ", but " + wrong.get());
                 }
             }
         }
+        suspectLost.clear();
+        suspectLost.putAll(suspects);
         if (config.docker()) {
             List<String> running = docker.runningContainers(census.homeId(), SoakConfig.AGENT);
             if (running.size() > 1 && docker.runningContainers(census.homeId(), SoakConfig.AGENT).size() > 1) {
