@@ -43,6 +43,9 @@ class ChaosSoakTest {
             assertTrue(Pattern.compile("faults by kind \\{(.*[ ])?" + kind + "=").matcher(r.out()).find(),
                     kind + " never happened:\n" + r.out());
         }
+        // The checks had something to check: signals the daemon logged, restart delays measured.
+        Matcher checked = Pattern.compile("backoff: (\\d+) restart delays checked.*signals: (\\d+) checked").matcher(r.out());
+        assertTrue(checked.find() && Integer.parseInt(checked.group(1)) > 0 && Integer.parseInt(checked.group(2)) > 0, r.out());
         if (System.getenv("CI") != null) {
             assertFalse(r.out().contains("Docker faults skipped"), "CI has what a private dockerd needs:\n" + r.out());
         }
