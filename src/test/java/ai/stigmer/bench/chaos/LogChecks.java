@@ -28,7 +28,7 @@ final class LogChecks {
     /** Slack of the delay's lower bound: 10 ms clock ticks of a start time, 1 ms log stamps. */
     private static final long TICK_SLACK_MS = 20;
     /** The launch itself, on top of the delay: clear the enclosure, make the cgroup, fork. */
-    static final long LAUNCH_MS = 400;
+    static final long LAUNCH_MS = 600;
     /** Running for about minUptime: which side of it the daemon saw cannot be told from outside. */
     private static final long UPTIME_SLACK_MS = 150;
 
