@@ -1,9 +1,12 @@
 package ai.stigmer.runtime.containment;
 
 import ai.stigmer.os.LibC;
+import ai.stigmer.runtime.Signals;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Linux calls containment needs and the JDK lacks: signals through a pidfd (so that a pid reused
@@ -21,6 +24,11 @@ final class Syscalls {
         int waitpid(int pid, int[] status, int options) throws LastErrorException;
     }
 
+    /**
+     * Every signal sent, with the pid and the start time of the process that got it, at DEBUG:
+     * an audit trail against which "never the wrong process" can be checked from outside.
+     */
+    private static final Logger SIGNALS = LoggerFactory.getLogger("ai.stigmer.signals");
     private static final C C_LIB = Native.load("c", C.class);
     private static final long SYS_PIDFD_SEND_SIGNAL = 424;
     private static final long SYS_PIDFD_OPEN = 434;
@@ -44,7 +52,12 @@ final class Syscalls {
         }
         int p = Math.toIntExact(pid);
         if (pidfdMissing) {
-            return stillOurs.test(pid) && LibC.kill(p, sig);
+            long ticks = startTicks(pid);
+            boolean sent = stillOurs.test(pid) && LibC.kill(p, sig);
+            if (sent) {
+                logSignal(pid, ticks, sig);
+            }
+            return sent;
         }
         int fd;
         try {
@@ -60,7 +73,11 @@ final class Syscalls {
             if (!stillOurs.test(pid)) {
                 return false;
             }
+            // Read while pinned: if the signal below is delivered, this is the start time of the
+            // process that got it (a pid is reused only after its process is reaped).
+            long ticks = startTicks(pid);
             C_LIB.syscall(SYS_PIDFD_SEND_SIGNAL, fd, sig, null, 0);
+            logSignal(pid, ticks, sig);
             return true;
         } catch (LastErrorException e) {
             if (e.getErrorCode() == ESRCH) {
@@ -70,6 +87,15 @@ final class Syscalls {
         } finally {
             C_LIB.close(fd);
         }
+    }
+
+    private static long startTicks(long pid) {
+        return SIGNALS.isDebugEnabled() ? ProcessEntry.read(pid).map(ProcessEntry::startTicks).orElse(-1L) : -1;
+    }
+
+    /** "Sent SIGTERM to pid 4242 (start time 123456)": the start time in clock ticks since boot, as in /proc/PID/stat. */
+    private static void logSignal(long pid, long startTicks, int sig) {
+        SIGNALS.debug("Sent {} to pid {} (start time {})", Signals.name(sig), pid, startTicks);
     }
 
     /** Makes this process the reaper of its orphaned descendants (PR_SET_CHILD_SUBREAPER). */
