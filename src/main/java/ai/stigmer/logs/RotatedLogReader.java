@@ -181,7 +181,11 @@ public final class RotatedLogReader {
                 if (lost) {
                     note("(some of " + log.live().getFileName() + " was rotated away before it could be read)");
                 }
-                long skip = lost ? 0 : position;
+                boolean replaced = current != live && fresh.isEmpty(); // deleted and made anew, not rotated
+                if (replaced) {
+                    note("(" + log.live().getFileName() + " was replaced: reading the new file from its start)");
+                }
+                long skip = lost || replaced ? 0 : position;
                 for (FileChannel part : fresh) {
                     long size = part.size();
                     if (skip >= size) {

@@ -37,7 +37,7 @@ class RotatedLogReaderTest {
         Path live = dir.resolve("chatty.log");
         Files.createFile(live);
         AppendedLogRotation rotation = new AppendedLogRotation(live, new LogsSpec(32 * 1024, 100_000));
-        Follower follower = Follower.start(live, false);
+        Follower follower = Follower.start(live, true); // -a: also what rotated before it began
         long[] n = {0};
         Thread writer = writer(live, () -> {
             if (++n[0] % 50 == 0) {
@@ -54,11 +54,33 @@ class RotatedLogReaderTest {
     }
 
     @Test
+    void aSlowFollowerFarBehindTheRotationsPrintsEveryLineOnce() throws Exception {
+        Path live = dir.resolve("chatty.log");
+        Files.createFile(live);
+        AppendedLogRotation rotation = new AppendedLogRotation(live, new LogsSpec(16 * 1024, 100_000));
+        // Each chunk printed costs 20 ms: the reader falls behind the writer, and rotations move what
+        // it has yet to read.
+        Follower follower = Follower.start(live, true, 20);
+        long[] n = {0};
+        Thread writer = writer(live, () -> {
+            if (++n[0] % 50 == 0) {
+                pause();
+            }
+        });
+        writer.start();
+        while (writer.isAlive()) {
+            rotation.rotateIfDue();
+        }
+        rotation.rotateIfDue();
+        assertWhole(follower.awaitLine(LINES));
+    }
+
+    @Test
     void aFollowerPrintsEveryLineOnceAcrossLog4jRenames() throws Exception {
         Path live = dir.resolve("daemon.log");
         Files.createFile(live);
         RotatedLog log = new RotatedLog(live);
-        Follower follower = Follower.start(live, false);
+        Follower follower = Follower.start(live, true); // -a: also what rotated before it began
         long[] written = {0};
         OutputStream[] out = {new FileOutputStream(live.toFile(), true)};
         // As log4j's RollingFile with fileIndex="min" does: shift the parts up, rename the live file, reopen.
@@ -73,6 +95,26 @@ class RotatedLogReaderTest {
         }
         out[0].close();
         assertWhole(follower.awaitLine(LINES));
+    }
+
+    @Test
+    void aFollowerReadsAFileThatWasReplacedFromItsStart() throws Exception {
+        Path live = dir.resolve("c.log");
+        Files.writeString(live, NumberedLines.line("w1", 1) + NumberedLines.line("w1", 2));
+        Follower follower = Follower.start(live, true); // -a: also what rotated before it began
+        Await.until("the first lines printed", WAIT, () -> tailIs(follower.output(), NumberedLines.line("w1", 2)));
+        Files.delete(live);
+        Files.writeString(live, NumberedLines.line("w1", 3));
+        assertEquals(NumberedLines.line("w1", 1) + NumberedLines.line("w1", 2) + NumberedLines.line("w1", 3),
+                Files.readString(follower.awaitLine(3)));
+    }
+
+    private static boolean tailIs(Path file, String end) {
+        try {
+            return Files.exists(file) && Files.readString(file).endsWith(end);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Test
@@ -111,8 +153,15 @@ class RotatedLogReaderTest {
     }
 
     private static void pause() {
+        pause(1);
+    }
+
+    private static void pause(long millis) {
+        if (millis <= 0) {
+            return;
+        }
         try {
-            Thread.sleep(1);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -134,9 +183,26 @@ class RotatedLogReaderTest {
     /** A reader following the log on a thread of its own, into a file. */
     private record Follower(Thread thread, Path output, List<Throwable> failures) {
         static Follower start(Path live, boolean all) throws IOException {
+            return start(live, all, 0);
+        }
+
+        static Follower start(Path live, boolean all, long millisPerWrite) throws IOException {
             Path output = live.resolveSibling("printed.txt");
             List<Throwable> failures = new CopyOnWriteArrayList<>();
-            Writer out = Files.newBufferedWriter(output);
+            Writer file = Files.newBufferedWriter(output);
+            Writer out = new java.io.FilterWriter(file) {
+                @Override
+                public void write(String text, int off, int len) throws IOException {
+                    pause(millisPerWrite);
+                    super.write(text, off, len);
+                }
+
+                @Override
+                public void write(char[] text, int off, int len) throws IOException {
+                    pause(millisPerWrite);
+                    super.write(text, off, len);
+                }
+            };
             Thread t = new Thread(() -> {
                 try (out) {
                     new RotatedLogReader(live, out, new StringWriter()).run(all, true);
