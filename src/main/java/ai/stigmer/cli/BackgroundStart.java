@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * {@code stigmer server} without {@code --foreground} (SPEC §7): if a daemon answers, says so and
  * prints the status; otherwise runs {@code bin/stigmer server --foreground} in a session of its own
  * ({@code setsid}, stdin from /dev/null, output appended to {@code logs/daemon.out}) and waits until
- * it answers over JMX. Exit 0 once it answers; 1 if it exits first or stays silent too long.
+ * it answers over JMX. The daemon writes daemon.out itself, straight into the file (no pipe to this
+ * command), and rotates it in place by {@code daemon.logs}. Exit 0 once it answers; 1 if it exits first or stays silent too long.
  */
 final class BackgroundStart {
     static final Duration WAIT = Duration.ofSeconds(60);
@@ -140,7 +141,8 @@ final class BackgroundStart {
             return List.of();
         }
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-            long start = Math.max(offset, raf.length() - 64 * 1024);
+            // The daemon may have rotated daemon.out at its start: then its lines begin at the top.
+            long start = Math.max(raf.length() < offset ? 0 : offset, raf.length() - 64 * 1024);
             byte[] bytes = new byte[(int) (raf.length() - start)];
             raf.seek(start);
             raf.readFully(bytes);

@@ -1,11 +1,14 @@
 package ai.stigmer.daemon;
 
 import ai.stigmer.Version;
+import ai.stigmer.config.ComponentConfig;
 import ai.stigmer.config.ConfigException;
 import ai.stigmer.config.ConfigLoader;
 import ai.stigmer.config.StigmerConfig;
 import ai.stigmer.jmx.JmxControlPlane;
 import ai.stigmer.jmx.JmxCredentials;
+import ai.stigmer.logs.DaemonLogging;
+import ai.stigmer.logs.LogRotationWatcher;
 import ai.stigmer.security.UnsafePermissionsException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,8 +44,6 @@ public final class DaemonMain {
             err.println("stigmer: cannot create the home directory: " + e.getMessage());
             return 1;
         }
-        // Before the first logger exists: conf/log4j2.xml writes below this directory.
-        System.setProperty("stigmer.home", home.root().toString());
         Path install = Path.of(System.getProperty("stigmer.install", ".")).toAbsolutePath().normalize();
         Path configFile = ConfigLoader.locate(explicitConfig, home.root(), install);
         StigmerConfig config;
@@ -52,6 +53,8 @@ public final class DaemonMain {
             err.println("stigmer: invalid configuration: " + e.getMessage());
             return 2;
         }
+        // Before the first logger exists: conf/log4j2.xml writes below the home, rotating daemon.log so.
+        DaemonLogging.configure(home.root(), config.logs());
         java.nio.file.Path lockPath = home.run().resolve("daemon.lock");
         try {
             ownerOnly(lockPath);
@@ -99,6 +102,7 @@ public final class DaemonMain {
             return 1;
         }
         Logger log = LoggerFactory.getLogger(DaemonMain.class);
+        DaemonLogging.bridgeJdkLogging();
         Path pidFile = home.run().resolve("daemon.pid");
         Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
         CountDownLatch shutdownRequested = new CountDownLatch(1);
@@ -113,7 +117,7 @@ public final class DaemonMain {
             awaitQuietly(finished);
         }, "stigmer-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Daemon daemon = new Daemon(config, home)) {
+        try (LogRotationWatcher rotation = rotation(config, home).start(); Daemon daemon = new Daemon(config, home)) {
             JmxControlPlane jmx;
             try {
                 jmx = JmxControlPlane.start(config.jmx(), home.jmx(), daemon.supervisor(), shutdownRequested::countDown);
@@ -148,6 +152,19 @@ public final class DaemonMain {
         }
     }
 
+
+    /**
+     * The logs that other processes append to, each with its own limits: the background daemon's
+     * console (daemon.out, {@code daemon.logs}) and each component's log ({@code logs} of the component).
+     * daemon.log rotates in log4j itself.
+     */
+    private static LogRotationWatcher rotation(StigmerConfig config, StigmerHome home) {
+        LogRotationWatcher watcher = new LogRotationWatcher().watch(home.logs().resolve("daemon.out"), config.logs());
+        for (ComponentConfig component : config.components()) {
+            watcher.watch(home.componentLog(component.name()), component.logs());
+        }
+        return watcher;
+    }
 
     private static void awaitQuietly(CountDownLatch latch) {
         while (true) {

@@ -469,9 +469,13 @@ final class ComponentStateMachine {
             failures.put(kind, 0);
             successes.merge(kind, 1, Integer::sum);
         } else {
-            out.add(new Effect.Log(Level.WARN, ComponentSupervisor.CHECK_FAILED + " (" + result.describe() + ")"));
             successes.put(kind, 0);
-            failures.merge(kind, 1, Integer::sum);
+            int failed = failures.merge(kind, 1, Integer::sum);
+            // SPEC §5: a startup probe is expected to fail while the component comes up; only the
+            // failure that ends startup is a warning. Liveness and readiness failures always are.
+            boolean expected = kind == ProbeKind.STARTUP && failed < spec.failureThreshold();
+            out.add(new Effect.Log(expected ? Level.INFO : Level.WARN,
+                    ComponentSupervisor.CHECK_FAILED + " (" + result.describe() + ")"));
         }
         int ok = successes.getOrDefault(kind, 0);
         int bad = failures.getOrDefault(kind, 0);

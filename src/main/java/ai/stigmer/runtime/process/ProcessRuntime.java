@@ -23,7 +23,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Runs a component as a local process in a session and process group of its own, so that it
  * survives the daemon and can be signalled as a whole. Its stdout and stderr are appended to the
- * component's log file; an exit carries the last line it wrote there ({@link LastOutputLine}).
+ * component's log file by the process itself (the file opened O_APPEND and inherited, no pipe through
+ * the daemon): it goes on writing while the daemon is down and never gets a SIGPIPE from its death, and
+ * the daemon rotates that file in place ({@code ai.stigmer.logs.LogRotationWatcher}). An exit carries
+ * the last line it wrote there ({@link LastOutputLine}).
  * {@code setsid(1)} starts the session: the JVM cannot, and since our child is
  * never a group leader, setsid execs in place and the pid we see is the component's. Each instance
  * is launched into an {@link Enclosure} of the daemon's {@link Containment} (its cgroup, with the
