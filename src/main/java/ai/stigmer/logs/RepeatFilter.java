@@ -43,6 +43,8 @@ public final class RepeatFilter extends AbstractFilter {
     public static final Duration WINDOW = Duration.ofSeconds(60);
     /** Marks the summary lines, which are never held back themselves. */
     static final Marker SUMMARY = MarkerManager.getMarker("STIGMER_REPEAT_SUMMARY");
+    /** Lines of a state change ({@code Slf4jComponentLog}): one per change, never held back. */
+    private static final String TRANSITION = ai.stigmer.supervisor.Slf4jComponentLog.TRANSITION_MARKER;
     /** Beyond this many distinct lines in a window, new ones pass untracked: the filter's memory is bounded. */
     static final int MAX_TRACKED = 512;
     private static final Duration SWEEP_PERIOD = Duration.ofSeconds(1);
@@ -100,7 +102,8 @@ public final class RepeatFilter extends AbstractFilter {
 
     @Override
     public Result filter(LogEvent event) {
-        if (!event.getLevel().isMoreSpecificThan(level) || SUMMARY.equals(event.getMarker())) {
+        if (!event.getLevel().isMoreSpecificThan(level) || SUMMARY.equals(event.getMarker())
+                || (event.getMarker() != null && TRANSITION.equals(event.getMarker().getName()))) {
             return Result.NEUTRAL;
         }
         long now = nanoClock.getAsLong();

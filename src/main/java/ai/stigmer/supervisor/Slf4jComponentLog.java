@@ -1,15 +1,28 @@
 package ai.stigmer.supervisor;
 
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
 
 /**
  * Logs a component's health lines through slf4j with the MDC key {@code component} set, which the
  * log4j2 configuration routes to {@code logs/<component>.log} as well as to {@code daemon.log}.
+ *
+ * <p>The WARN and ERROR lines of a state change (SPEC §5: marked unhealthy, the restart limit, a
+ * failed stop) carry the marker {@link #TRANSITION}, which the log's repeat filter never holds back:
+ * there is one per state change, bounded by the restart limit, and scripts count them. Repeated
+ * probe failures and other warnings are rate-limited as usual.
  */
 public final class Slf4jComponentLog implements ComponentLog {
     public static final String MDC_KEY = "component";
+    /** The name of the marker on state-change lines ({@code ai.stigmer.logs.RepeatFilter} lets them through). */
+    public static final String TRANSITION_MARKER = "STIGMER_TRANSITION";
+    private static final Marker TRANSITION = MarkerFactory.getMarker(TRANSITION_MARKER);
+    private static final List<String> TRANSITION_LINES = List.of(ComponentSupervisor.MARKED_UNHEALTHY,
+            ComponentSupervisor.LIMIT_EXCEEDED, ComponentSupervisor.STOP_FAILED);
     private static final Logger LOG = LoggerFactory.getLogger("ai.stigmer.health");
 
     private final String component;
@@ -32,12 +45,16 @@ public final class Slf4jComponentLog implements ComponentLog {
 
     @Override
     public void warn(String message) {
-        with(() -> LOG.warn(message));
+        with(() -> LOG.warn(marker(message), message));
     }
 
     @Override
     public void error(String message) {
-        with(() -> LOG.error(message));
+        with(() -> LOG.error(marker(message), message));
+    }
+
+    private static Marker marker(String message) {
+        return TRANSITION_LINES.stream().anyMatch(message::startsWith) ? TRANSITION : null;
     }
 
     private void with(Runnable log) {

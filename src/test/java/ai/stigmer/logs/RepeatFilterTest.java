@@ -81,6 +81,22 @@ class RepeatFilterTest {
     }
 
     @Test
+    void stateChangeLinesAreNeverHeldBack() {
+        org.apache.logging.log4j.Marker transition = org.apache.logging.log4j.MarkerManager.getMarker(
+                ai.stigmer.supervisor.Slf4jComponentLog.TRANSITION_MARKER);
+        for (int i = 0; i < 3; i++) {
+            LogEvent unhealthy = Log4jLogEvent.newBuilder().setLoggerName("ai.stigmer.health").setLevel(Level.WARN)
+                    .setMarker(transition).setMessage(new SimpleMessage("Component marked unhealthy (exit code 3)"))
+                    .setContextMap(Map.of("component", "crashloop")).build();
+            assertEquals(Result.NEUTRAL, filter.filter(unhealthy), "one per restart, and scripts count them");
+        }
+        assertEquals(Result.NEUTRAL, filter.filter(event(Level.WARN, "Component marked unhealthy (exit code 3)", null,
+                Map.of("component", "crashloop"))));
+        assertEquals(Result.DENY, filter.filter(event(Level.WARN, "Component marked unhealthy (exit code 3)", null,
+                Map.of("component", "crashloop"))), "the same line without the marker is an ordinary repeat");
+    }
+
+    @Test
     void linesBelowWarnAreNeverHeldBack() {
         for (int i = 0; i < 3; i++) {
             assertEquals(Result.NEUTRAL, filter.filter(event(Level.INFO, "Health check failed (startup: ...)", null,
