@@ -10,8 +10,8 @@
 #
 #   bench/daemon-threads.sh COUNT [--liveness] [--launches N] [--jmx-port N] [--settle S]
 #
-# --liveness gives each component a liveness probe (`process: {}` every 10 s), whose prober keeps
-# threads of its own; --launches sets daemon.maxConcurrentLaunches (default: the number of cores).
+# --liveness gives each component a liveness probe (`process: {}` every 10 s, run on the watchdog
+# itself); --launches sets daemon.maxConcurrentLaunches (default: the number of cores).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 STIGMER="$ROOT/bin/stigmer"
