@@ -175,9 +175,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Stops every component, dependents first; long enough for each one's stop timeout. */
     public boolean stopComponents() {
-        Duration total = config.components().stream().map(ComponentConfig::stopTimeout)
-                .reduce(Duration.ofSeconds(15), Duration::plus);
-        return supervisor.shutdown(total);
+        return supervisor.shutdown(supervisor.shutdownDeadline());
     }
 
     @Override

@@ -268,6 +268,16 @@ public final class Supervisor implements Supervision {
     }
 
     /**
+     * How long {@link #shutdown} may wait for every component: each one's stop deadline (its stop
+     * timeout and the grace after it, past which a stop is a reported failure) as if none ran in
+     * parallel, and 15 s more. A hung stop is thus reported as {@code stop failed} before the wait ends.
+     */
+    public Duration shutdownDeadline() {
+        return components.stream().map(c -> RuntimeCalls.stopDeadline(c.config()))
+                .reduce(Duration.ofSeconds(15), Duration::plus);
+    }
+
+    /**
      * Stops every component, dependents before their dependencies, independent ones in parallel: a
      * component's stop begins once every component that depends on it is gone (SPEC §4). Blocks until
      * done or {@code timeout}; returns false if something did not stop.
