@@ -15,6 +15,8 @@
 # then "none"; the container's network does not change what the daemon does). STIGMER_JAVA_OPTS is passed on to
 # the daemon's JVM, so a candidate flag can be measured without editing bin/stigmer.
 set -euo pipefail
+# shellcheck source=daemon-start.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/daemon-start.sh"
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 STIGMER="$ROOT/bin/stigmer"
 
@@ -94,17 +96,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "daemon-memory: starting a daemon with $COMPONENTS components (JMX $JMX_PORT, gRPC $GRPC_PORT)" >&2
-"$STIGMER" server --config "$CONFIG" >"$WORK/start.out" 2>&1 || true
-for _ in $(seq 1 50); do
-  [[ -s "$STIGMER_HOME/run/daemon.pid" ]] && break
-  sleep 0.2
-done
-DAEMON_PID="$(cat "$STIGMER_HOME/run/daemon.pid" 2>/dev/null || true)"
-if [[ -z "$DAEMON_PID" ]] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
-  echo "daemon-memory: the daemon did not start:" >&2
-  cat "$WORK/start.out" >&2
-  exit 1
-fi
+start_daemon daemon-memory
 
 running=0
 deadline=$(( SECONDS + 90 ))

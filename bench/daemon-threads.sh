@@ -13,6 +13,8 @@
 # --liveness gives each component a liveness probe (`process: {}` every 10 s, run on the watchdog
 # itself); --launches sets daemon.maxConcurrentLaunches (default: the number of cores).
 set -euo pipefail
+# shellcheck source=daemon-start.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/daemon-start.sh"
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 STIGMER="$ROOT/bin/stigmer"
 
@@ -68,17 +70,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "daemon-threads: starting a daemon with $COUNT components (JMX $JMX_PORT)" >&2
-"$STIGMER" server --config "$CONFIG" >"$WORK/start.out" 2>&1 || true
-for _ in $(seq 1 50); do
-  [[ -s "$STIGMER_HOME/run/daemon.pid" ]] && break
-  sleep 0.2
-done
-DAEMON_PID="$(cat "$STIGMER_HOME/run/daemon.pid" 2>/dev/null || true)"
-if [[ -z "$DAEMON_PID" ]] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
-  echo "daemon-threads: the daemon did not start:" >&2
-  cat "$WORK/start.out" >&2
-  exit 1
-fi
+start_daemon daemon-threads
 deadline=$(( SECONDS + 180 )) peak=0
 threads() { ls "/proc/$DAEMON_PID/task" 2>/dev/null | wc -l; }
 until "$STIGMER" server status --config "$CONFIG" >"$WORK/status.out" 2>&1; do

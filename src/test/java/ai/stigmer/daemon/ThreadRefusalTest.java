@@ -45,15 +45,20 @@ class ThreadRefusalTest {
     } : new Thread(task);
 
     private ComponentSupervisor sleeper() throws Exception {
-        home = new StigmerHome(dir.resolve("home")).ensure();
-        Path config = dir.resolve("stigmer.yaml");
-        Files.writeString(config, """
+        return daemonOf("sleeper", """
                 components:
                   sleeper:
                     process: { command: [sleep, '1000'] }
                 """);
-        daemon = new Daemon(ConfigLoader.load(config, home.configVariables(dir)), home, threads, java.util.function.UnaryOperator.identity());
-        return daemon.supervisor().component("sleeper").orElseThrow();
+    }
+
+    /** A daemon of {@code yaml} whose threads come from {@link #threads}; returns its component {@code name}. */
+    private ComponentSupervisor daemonOf(String name, String yaml) throws Exception {
+        home = new StigmerHome(dir.resolve("home")).ensure();
+        Path config = Files.writeString(dir.resolve("stigmer.yaml"), yaml);
+        daemon = new Daemon(ConfigLoader.load(config, home.configVariables(dir)), home, threads,
+                java.util.function.UnaryOperator.identity());
+        return daemon.supervisor().component(name).orElseThrow();
     }
 
     @AfterEach
@@ -106,18 +111,13 @@ class ThreadRefusalTest {
     @Test
     void whileNoThreadCanRunTheChecksMonitoringIsNotActiveAndNothingIsRestarted() throws Exception {
         try (java.net.ServerSocket port = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            home = new StigmerHome(dir.resolve("home")).ensure();
-            Path config = dir.resolve("stigmer.yaml");
-            Files.writeString(config, """
+            ComponentSupervisor probed = daemonOf("probed", """
                     components:
                       probed:
                         process: { command: [sleep, '1000'] }
                         probes:
                           startup: { initialDelay: 5s, period: 500ms, timeout: 500ms, checks: [ { tcp: { port: %d } } ] }
                     """.formatted(port.getLocalPort()));
-            daemon = new Daemon(ConfigLoader.load(config, home.configVariables(dir)), home, threads,
-                    java.util.function.UnaryOperator.identity());
-            ComponentSupervisor probed = daemon.supervisor().component("probed").orElseThrow();
             daemon.start();
             Await.until("launched", WAIT, () -> probed.status().pid() > 0);
             refuse.set(true); // before the first check: no thread will ever run it
