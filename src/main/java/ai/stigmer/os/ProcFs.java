@@ -71,7 +71,11 @@ public final class ProcFs {
      * @throws IOException if the environment cannot be read: the process is gone or not ours to look at
      */
     public static Optional<String> environment(long pid, String name) throws IOException {
-        byte[] environ = environ(pid);
+        return variable(environ(pid), name);
+    }
+
+    /** The value of {@code name} in a raw environment as {@link #environ} reads it, the first if it is there twice. */
+    public static Optional<String> variable(byte[] environ, String name) {
         byte[] prefix = (name + "=").getBytes(StandardCharsets.UTF_8);
         int start = 0;
         for (int i = 0; i <= environ.length; i++) {

@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * start time and, for those launched from the soak's home, the component and nonce of its marker
  * {@code STIGMER_INSTANCE=<home id>/<component>/<nonce>}; and every instance the daemon recorded in
  * {@code run/<component>.instance}. It remembers each (pid, start time) it ever saw with its
- * marker, so that a signal the daemon logs can be told to have reached one of its own or not.
+ * marker ({@link Sighting}), so that a signal the daemon logs can be told to have reached one of its
+ * own or not.
  */
 final class Census {
     /** Clock ticks per second of /proc/PID/stat's start time (USER_HZ, 100 on Linux). */
@@ -39,18 +40,43 @@ final class Census {
         }
     }
 
+    /**
+     * What one look at a process's environment showed: its marker, or none ({@code marker} empty).
+     * Only some looks tell ({@link #tells}): one with the marker; or, without it, one at a live
+     * process old enough to have exec'd, whose environment is there to read. Before its exec a
+     * launch is the JDK's child of the daemon and has the daemon's environment; a zombie or a
+     * process on its way out reads empty. Those are kept with the parent and age seen, never as
+     * proof of a process not launched from this home.
+     */
+    record Sighting(String marker, boolean tells, boolean empty, long parent, String how) {
+        static Sighting of(String marker) {
+            return new Sighting(marker, true, false, -1, "with its marker");
+        }
+
+        boolean marked() {
+            return !marker.isEmpty();
+        }
+    }
+
     /** One launch the daemon recorded, with its start as a wall time (ms since the epoch). */
     record Instance(String component, String nonce, long pid, long ticks, long startedAt, String containerId) {}
 
     private final String homeId;
     private final Path runDir;
+    private final long settledEnvMs;
     private final long bootMillis = bootMillis();
-    private final Map<String, String> seen = new ConcurrentHashMap<>(); // "pid ticks" -> marker ("" if none)
+    private final Map<String, Sighting> seen = new ConcurrentHashMap<>(); // "pid ticks" -> the look that tells most
     private final Map<String, Instance> instances = new ConcurrentHashMap<>(); // marker -> instance
 
     Census(String homeId, Path runDir) {
+        this(homeId, runDir, SETTLED_ENV_MS);
+    }
+
+    /** A census for which a process's environment settles {@code settledEnvMs} after its start. */
+    Census(String homeId, Path runDir, long settledEnvMs) {
         this.homeId = homeId;
         this.runDir = runDir;
+        this.settledEnvMs = settledEnvMs;
     }
 
     String homeId() {
@@ -77,19 +103,19 @@ final class Census {
         char state = (char) s[0];
         long ticks = s[3];
         String key = pid + " " + ticks;
-        String marker = seen.get(key);
-        if (marker == null || (marker.isEmpty() && System.currentTimeMillis() - wallMillis(ticks) < SETTLED_ENV_MS)) {
-            marker = markerOf(pid);
-            if (marker == null) {
+        Sighting sighting = seen.get(key);
+        if (sighting == null || !sighting.tells()) {
+            Optional<byte[]> environ = environOf(pid);
+            if (environ.isEmpty()) {
                 return Optional.empty(); // gone meanwhile
             }
-            if (ProcFs.gone(state) && marker.isEmpty()) {
-                // A zombie's environment reads empty: that tells nothing of the marker it had.
-                marker = seen.getOrDefault(key, "");
-            } else {
-                seen.put(key, marker);
+            Sighting look = look(environ.get(), state, s[1], ticks);
+            if (sighting == null || !look.empty()) {
+                seen.put(key, look); // an empty environment adds nothing to an earlier look
+                sighting = look;
             }
         }
+        String marker = sighting.marker();
         String component = "";
         String nonce = "";
         String cgroup = "";
@@ -103,14 +129,28 @@ final class Census {
         return Optional.of(new Proc(pid, ticks, state, s[1], s[2], component, nonce, cgroup));
     }
 
-    /** The marker of this home that {@code pid} carries, "" if none (or unreadable), null if it is gone. */
-    private String markerOf(long pid) {
+    /** The raw environment of {@code pid}: empty bytes if it cannot be read, empty if the process is gone. */
+    private static Optional<byte[]> environOf(long pid) {
         try {
-            String value = ProcFs.environment(pid, InstanceMarker.ENV).orElse("");
-            return value.startsWith(homeId + "/") ? value : "";
+            return Optional.of(ProcFs.environ(pid));
         } catch (IOException e) {
-            return Files.exists(Path.of("/proc", Long.toString(pid))) ? "" : null;
+            return Files.exists(Path.of("/proc", Long.toString(pid))) ? Optional.of(new byte[0]) : Optional.empty();
         }
+    }
+
+    /** What the environment {@code environ}, read after a stat line with {@code state}, tells of its process. */
+    private Sighting look(byte[] environ, char state, long parent, long ticks) {
+        String value = ProcFs.variable(environ, InstanceMarker.ENV).orElse("");
+        if (value.startsWith(homeId + "/")) {
+            return Sighting.of(value);
+        }
+        long age = System.currentTimeMillis() - wallMillis(ticks);
+        if (environ.length == 0) {
+            return new Sighting("", false, true, parent, "with an empty environment (" + (ProcFs.gone(state) ? "a zombie"
+                    : "exiting, or unreadable") + ") at " + age + " ms old, parent " + parent);
+        }
+        boolean settled = !ProcFs.gone(state) && age >= settledEnvMs;
+        return new Sighting("", settled, false, parent, "without a marker at " + age + " ms old, parent " + parent);
     }
 
     private static String cgroupOf(long pid) {
@@ -126,11 +166,8 @@ final class Census {
         return "";
     }
 
-    /**
-     * What was seen of the process {@code pid} started at {@code ticks}: its marker, "" if it was
-     * seen without one (a process not launched from this home), empty if it was never seen.
-     */
-    Optional<String> seen(long pid, long ticks) {
+    /** What was seen of the process {@code pid} started at {@code ticks}, empty if it was never seen. */
+    Optional<Sighting> seen(long pid, long ticks) {
         return Optional.ofNullable(seen.get(pid + " " + ticks));
     }
 
@@ -155,7 +192,7 @@ final class Census {
                 instances.put(marker, new Instance(component, marker.substring(marker.lastIndexOf('/') + 1), pid, ticks,
                         ticks > 0 ? wallMillis(ticks) : System.currentTimeMillis(), p.getProperty("containerId", "")));
                 if (pid > 0 && ticks > 0) {
-                    seen.put(pid + " " + ticks, marker);
+                    seen.put(pid + " " + ticks, Sighting.of(marker));
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package ai.stigmer.bench.chaos;
 
 import ai.stigmer.bench.chaos.Census.Instance;
+import ai.stigmer.bench.chaos.Census.Sighting;
 import ai.stigmer.bench.chaos.DaemonLog.Event;
 import ai.stigmer.bench.chaos.StigmerCli.Component;
 import ai.stigmer.bench.chaos.StigmerCli.Status;
@@ -24,6 +25,7 @@ final class LogChecks {
     static final String DAEMON_STARTED = "daemon started (pid ";
     private static final String RESTARTING = "Restarting component (attempt ";
     private static final Pattern RESTART_DELAY = Pattern.compile("^Restarting component \\(attempt \\d+/\\d+\\) in (\\S+)");
+    private static final Pattern DAEMON_PID = Pattern.compile(Pattern.quote(DAEMON_STARTED) + "(\\d+)");
     private static final Pattern SIGNAL = Pattern.compile("^Sent (\\S+) to pid (\\d+) \\(start time (-?\\d+)\\)");
     /** Slack of the delay's lower bound: 10 ms clock ticks of a start time, 1 ms log stamps. */
     private static final long TICK_SLACK_MS = 20;
@@ -226,8 +228,21 @@ final class LogChecks {
         }
     }
 
-    /** Every signal the daemon logged reached a process it had launched (seen with this home's marker). */
+    /**
+     * Every signal the daemon logged reached a process it had launched (seen with this home's
+     * marker). One seen without it is another's: in a look that tells ({@link Sighting#tells}), or
+     * in a young one whose parent was no daemon of this home (only a daemon's child runs, before its
+     * exec, with an environment that lacks the marker). Seen only as a zombie, only as a daemon's
+     * child before its exec, or never: too short-lived to be seen.
+     */
     void checkSignals(List<Event> events) {
+        Set<Long> daemons = new HashSet<>();
+        for (Event e : events) {
+            Matcher d = DAEMON_PID.matcher(e.message());
+            if (e.component().isEmpty() && d.find()) {
+                daemons.add(Long.parseLong(d.group(1)));
+            }
+        }
         for (Event e : events) {
             Matcher m = SIGNAL.matcher(e.message());
             if (!m.find()) {
@@ -236,15 +251,18 @@ final class LogChecks {
             signalsChecked++;
             long pid = Long.parseLong(m.group(2));
             long ticks = Long.parseLong(m.group(3));
-            Optional<String> marker = census.seen(pid, ticks);
-            if (marker.isEmpty()) {
-                marker = census.read(pid).filter(p -> p.ticks() == ticks).map(p -> p.marked() ? p.component() : "");
-            }
-            if (marker.isEmpty()) {
-                signalsUnverified++; // lived and died between two looks at /proc
-            } else if (marker.get().isEmpty()) {
+            census.read(pid); // a last look, at one still there
+            Optional<Sighting> seen = census.seen(pid, ticks);
+            boolean another = seen.filter(s -> !s.marked() && !s.empty() && (s.tells() || !daemons.contains(s.parent())))
+                    .isPresent();
+            if (another) {
                 violations.add(Kind.WRONG_PID, pid + " " + ticks, "the daemon sent " + m.group(1) + " to pid " + pid
-                        + " (start time " + ticks + "), a process it did not launch: " + e.message());
+                        + " (start time " + ticks + "), a process it did not launch (seen " + seen.get().how() + "): "
+                        + e.message());
+            } else if (seen.filter(Sighting::marked).isEmpty()) {
+                signalsUnverified++;
+                System.out.println("chaos: " + e.message() + ": too short-lived to be seen"
+                        + seen.map(s -> " (seen only " + s.how() + ")").orElse(" (never seen)"));
             }
         }
     }
