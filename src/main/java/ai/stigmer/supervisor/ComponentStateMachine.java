@@ -129,14 +129,10 @@ final class ComponentStateMachine {
         this.config = config;
         this.backoff = backoff;
         this.window = new RestartWindow(config.restart().window());
-        if (config.startup() != null) {
-            probes.put(ProbeKind.STARTUP, config.startup());
-        }
-        if (config.liveness() != null) {
-            probes.put(ProbeKind.LIVENESS, config.liveness());
-        }
-        if (config.readiness() != null) {
-            probes.put(ProbeKind.READINESS, config.readiness());
+        for (ProbeKind kind : ProbeKind.values()) {
+            if (kind.of(config) != null) {
+                probes.put(kind, kind.of(config));
+            }
         }
     }
 

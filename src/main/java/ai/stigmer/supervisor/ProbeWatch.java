@@ -17,6 +17,7 @@ import java.util.Map;
  * checks answer again. Watchdog thread only.
  */
 final class ProbeWatch {
+    private static final ProbeKind[] KINDS = ProbeKind.values(); // values() copies its array each call
     /** What was last seen of one probe: its answered runs, when that count last moved, its last restart. */
     private static final class Seen {
         long answered = -1;
@@ -27,12 +28,14 @@ final class ProbeWatch {
     private final ComponentSupervisor component;
     private final Map<ProbeKind, Seen> seen = new EnumMap<>(ProbeKind.class);
     /** State and instance last seen, and since when: probes are due from there (plus initialDelay). */
-    private String phase = "";
+    private State state;
+    private long pid = -1;
+    private String containerId = "";
     private long phaseSince;
 
     ProbeWatch(ComponentSupervisor component) {
         this.component = component;
-        for (ProbeKind kind : ProbeKind.values()) {
+        for (ProbeKind kind : KINDS) {
             seen.put(kind, new Seen());
         }
     }
@@ -40,14 +43,18 @@ final class ProbeWatch {
     /** Looks at the component at {@code now}; returns its stale probes, described for the operator. */
     List<String> check(long now, Duration heartbeat) {
         ComponentStatus status = component.status();
-        String current = status.state() + " " + status.pid() + " " + status.containerId();
-        if (!current.equals(phase)) {
-            phase = current;
+        if (status.state() != state || status.pid() != pid || !status.containerId().equals(containerId)) {
+            state = status.state();
+            pid = status.pid();
+            containerId = status.containerId();
             phaseSince = now;
         }
-        List<String> stale = new ArrayList<>();
-        for (ProbeKind kind : due(status)) {
-            ProbeSpec spec = spec(kind);
+        List<String> stale = List.of();
+        for (ProbeKind kind : KINDS) {
+            ProbeSpec spec = kind.of(component.config());
+            if (spec == null || !due(kind, status)) {
+                continue;
+            }
             Seen s = seen.get(kind);
             long answered = component.prober().answeredRuns(kind);
             if (answered != s.answered) {
@@ -60,6 +67,9 @@ final class ProbeWatch {
                 continue;
             }
             String silent = "no result for " + Duration.ofNanos(now - since).toSeconds() + "s";
+            if (stale.isEmpty()) {
+                stale = new ArrayList<>();
+            }
             stale.add(kind + " probe of " + component.name() + ": " + silent);
             if (s.restartedAt == Long.MIN_VALUE || now - s.restartedAt > limit) {
                 s.restartedAt = now;
@@ -76,25 +86,16 @@ final class ProbeWatch {
                 .plus(heartbeat).toNanos();
     }
 
-    /** The configured probes that should be running now; none while there is no instance to probe. */
-    private List<ProbeKind> due(ComponentStatus status) {
+    /** True if {@code kind} should be running now; none is while there is no instance to probe. */
+    private static boolean due(ProbeKind kind, ComponentStatus status) {
         boolean instance = status.pid() > 0 || !status.containerId().isEmpty();
         if (!instance || status.stopping()) {
-            return List.of();
+            return false;
         }
-        List<ProbeKind> kinds = switch (status.state()) {
-            case STARTING -> List.of(ProbeKind.STARTUP);
-            case RUNNING -> List.of(ProbeKind.LIVENESS, ProbeKind.READINESS);
-            default -> List.of();
-        };
-        return kinds.stream().filter(k -> spec(k) != null).toList();
-    }
-
-    private ProbeSpec spec(ProbeKind kind) {
-        return switch (kind) {
-            case STARTUP -> component.config().startup();
-            case LIVENESS -> component.config().liveness();
-            case READINESS -> component.config().readiness();
+        return switch (status.state()) {
+            case STARTING -> kind == ProbeKind.STARTUP;
+            case RUNNING -> kind != ProbeKind.STARTUP;
+            default -> false;
         };
     }
 }

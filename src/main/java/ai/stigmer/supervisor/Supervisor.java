@@ -2,6 +2,7 @@ package ai.stigmer.supervisor;
 
 import ai.stigmer.runtime.Instance;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -263,7 +264,17 @@ public final class Supervisor implements Supervision {
         lastTick = now;
         if (!shuttingDown) {
             scheduler.schedule(this::tick, HEARTBEAT);
-            staleProbes = probeWatches.stream().flatMap(w -> w.check(now, HEARTBEAT).stream()).toList();
+            List<String> stale = List.of();
+            for (ProbeWatch watch : probeWatches) {
+                List<String> found = watch.check(now, HEARTBEAT);
+                if (!found.isEmpty()) {
+                    if (stale.isEmpty()) {
+                        stale = new ArrayList<>(); // an idle tick with nothing stale allocates no list
+                    }
+                    stale.addAll(found);
+                }
+            }
+            staleProbes = stale;
         }
     }
 
