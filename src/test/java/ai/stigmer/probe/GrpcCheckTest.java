@@ -15,7 +15,6 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,24 +83,12 @@ class GrpcCheckTest {
     @Test
     void silentServerFailsWithTimeoutWithinTheTimeout() throws Exception {
         // Accepts connections and never says a word, so the HTTP/2 handshake never completes.
-        ServerSocket silent = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"));
+        SilentServer silent = new SilentServer();
         cleanup.add(0, silent);
-        List<Socket> held = new ArrayList<>();
-        Thread acceptor = new Thread(() -> {
-            try {
-                while (true) {
-                    held.add(silent.accept());
-                }
-            } catch (Exception closed) {
-                // the test is over
-            }
-        });
-        acceptor.setDaemon(true);
-        acceptor.start();
 
         Duration timeout = Duration.ofMillis(500);
         long start = System.nanoTime();
-        CheckResult result = check(silent.getLocalPort(), "")
+        CheckResult result = check(silent.port(), "")
                 .run(new CheckContext(null, Duration.ZERO, ProbeKind.LIVENESS, timeout));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertEquals(CheckResult.fail("timeout"), result);

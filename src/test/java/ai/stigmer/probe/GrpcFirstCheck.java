@@ -2,11 +2,7 @@ package ai.stigmer.probe;
 
 import ai.stigmer.config.CheckSpec;
 import ai.stigmer.config.ProbeSpec;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,21 +18,9 @@ public final class GrpcFirstCheck {
     public static void main(String[] args) throws Exception {
         Duration timeout = Duration.ofMillis(Long.parseLong(args[0]));
         int runs = Integer.parseInt(args[1]);
-        ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        List<Socket> held = new ArrayList<>();
-        Thread acceptor = new Thread(() -> {
-            try {
-                while (true) {
-                    held.add(silent.accept());
-                }
-            } catch (Exception closed) {
-                // the JVM is ending
-            }
-        });
-        acceptor.setDaemon(true);
-        acceptor.start();
+        SilentServer silent = new SilentServer(); // held until the JVM ends
 
-        CheckSpec.Grpc spec = new CheckSpec.Grpc("127.0.0.1", silent.getLocalPort(), "");
+        CheckSpec.Grpc spec = new CheckSpec.Grpc("127.0.0.1", silent.port(), "");
         ProbeSpec probe = new ProbeSpec(Duration.ZERO, Duration.ofSeconds(1), timeout, 1, 3, List.of(spec));
         try (CheckPool pool = CheckPool.ofSize(2);
              Prober prober = new Prober("first", Map.of(ProbeKind.STARTUP, probe),

@@ -13,7 +13,6 @@ import ai.stigmer.runtime.ExitStatus;
 import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.InstanceRecord;
 import ai.stigmer.runtime.LaunchException;
-import com.github.dockerjava.api.DockerClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,42 +29,33 @@ import org.junit.jupiter.api.io.TempDir;
  * thread, which is left as it was (not interrupted), and no thread stays behind in a socket read.
  */
 @Timeout(180)
-class HungEngineCallsTest {
+class HungEngineCallsTest extends WithDockerEngine {
     /** Generous: the deadline is 5 s a call, the machine is shared and loaded. */
     private static final Duration ONE_CALL = Duration.ofSeconds(15);
 
     @TempDir
     Path dir;
 
-    private final DockerEngine engine = DockerTestSupport.defaultEngine();
-    private DockerClient docker;
-    private String name;
     private SocketProxy proxy;
     private URI host;
     private DockerRuntime runtime;
 
     @BeforeEach
     void start() throws Exception {
-        docker = DockerTestSupport.requireEngine(engine);
         assertEquals("unix", engine.host().getScheme(), "the proxy needs the engine on a Unix socket");
-        name = DockerTestSupport.uniqueName();
         proxy = new SocketProxy(dir.resolve("hung.sock"), Path.of(engine.host().getPath()));
         host = URI.create("unix://" + proxy.socket());
         runtime = DockerTestSupport.runtime(name, host);
     }
 
     @AfterEach
-    void cleanUp() throws Exception {
+    void closeProxy() throws Exception {
         if (proxy != null) {
             proxy.close();
         }
         if (runtime != null) {
             runtime.close();
         }
-        if (docker != null) {
-            DockerTestSupport.removeQuietly(docker, name);
-        }
-        engine.close();
     }
 
     @Test
