@@ -33,7 +33,10 @@ public final class NumberedLineWriter {
             written += batch.size();
             Thread.sleep(1);
         }
-        Files.writeString(done, Long.toString(n));
+        // Made whole, then moved in place: a reader that sees the file sees the number.
+        Path part = done.resolveSibling(done.getFileName() + ".part");
+        Files.writeString(part, Long.toString(n));
+        Files.move(part, done, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         Thread.sleep(Long.MAX_VALUE);
     }
 }
