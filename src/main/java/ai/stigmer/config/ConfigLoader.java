@@ -277,13 +277,13 @@ public final class ConfigLoader {
 
     private static BackoffSpec backoff(Node node) {
         node.map("initial", "multiplier", "max", "jitter");
-        Duration initial = node.at("initial").positiveDuration();
+        Duration initial = node.at("initial").duration(); // 0s: restart at once, the restart limit still applies
         Node multiplierNode = node.at("multiplier");
         double multiplier = multiplierNode.number();
         if (!(multiplier >= 1)) {
             throw multiplierNode.invalid("must be at least 1 (a backoff never shrinks), found " + multiplier);
         }
-        Duration max = node.at("max").positiveDuration();
+        Duration max = node.at("max").duration();
         if (max.compareTo(initial) < 0) {
             // Blame whichever of the two was written last: the component over defaults over built-ins.
             Node blamed = node.at("max").layer >= node.at("initial").layer ? node.at("max") : node.at("initial");

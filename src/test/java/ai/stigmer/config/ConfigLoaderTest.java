@@ -146,6 +146,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void zeroInitialBackoffIsAccepted() throws Exception {
+        StigmerConfig config = ConfigLoader.load(write("""
+                components:
+                  eager:
+                    process: { command: [sleep, "100"] }
+                    restart: { backoff: { initial: 0s } }
+                """), VARS);
+        assertEquals(java.time.Duration.ZERO, config.components().get(0).restart().backoff().initial());
+    }
+
+    @Test
     void startOrderIsTopologicalWithTiesInFileOrder() throws Exception {
         StigmerConfig config = ConfigLoader.load(write("""
                 components:

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.stigmer.config.BackoffSpec;
+import ai.stigmer.config.RestartPolicy;
+import ai.stigmer.config.RestartSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +48,25 @@ class RestartRulesTest {
             last = h.scheduler.nanoTime();
         }
         assertEquals(List.of(1000L, 2000L, 4000L, 8000L, 16000L, 32000L, 60000L, 60000L), delays);
+    }
+
+    /** {@code backoff.initial: 0s}: every restart is launched at once, and the restart limit still ends the loop. */
+    @Test
+    void zeroInitialBackoffRestartsAtOnceUpToTheLimit() {
+        RestartSpec restart = new RestartSpec(RestartPolicy.ALWAYS,
+                new BackoffSpec(Duration.ZERO, 2.0, Duration.ofSeconds(60), 0.0), 10, Duration.ofMinutes(10),
+                Duration.ofSeconds(10));
+        assertEquals(Duration.ZERO, new Backoff(restart.backoff(), () -> 0.0).delay(7));
+        Harness h = new Harness(Harness.component(restart, null, null, null));
+        h.runtime.onLaunch = i -> i.exit(1);
+        h.start();
+        long started = h.scheduler.nanoTime();
+        h.scheduler.runDue();
+
+        assertEquals(State.FAILED, h.state());
+        assertEquals(11, h.runtime.launched.size(), "launches: the first and 10 restarts");
+        assertEquals(started, h.scheduler.nanoTime(), "no restart waited on the clock");
+        assertEquals(1, h.log.count("INFO", "Restarting component (attempt 1/10) in 0s"));
     }
 
     /** Show 2: Failed at the 11th failure inside the window, after exactly 10 restarts. */
