@@ -18,7 +18,7 @@ import java.util.function.Function;
 public final class ProcFs {
     private static final Path PROC = Path.of("/proc");
     /** How long an environment that reads empty in the middle of an execve(2) is read again (see {@link #environ}). */
-    private static final long EXEC_WAIT_NANOS = 50_000_000;
+    private static final long EXEC_WAIT_NANOS = 1_000_000_000;
 
     private ProcFs() {}
 
@@ -94,9 +94,9 @@ public final class ProcFs {
      * The raw {@code /proc/<pid>/environ}. A process in the middle of execve(2), between its new image
      * and the arguments and environment put into it, shows both empty (measured here: 1 read in 60 of
      * a process that execs in a loop; on a loaded machine the window lasts as long as it is not
-     * scheduled): that would hide its marker. So an empty environment with an empty command line, of
-     * a process that is neither a zombie nor a kernel thread, is read again until it shows, for up to
-     * {@link #EXEC_WAIT_NANOS}.
+     * scheduled, and 50 ms were once not enough): that would hide its marker. So an empty environment
+     * with an empty command line, of a process that is neither a zombie nor a kernel thread, is read
+     * again until it shows, for up to {@link #EXEC_WAIT_NANOS}.
      *
      * @throws IOException if it cannot be read: the process is gone or not ours to look at
      */
