@@ -5,6 +5,7 @@ import ai.stigmer.runtime.InstanceMarker;
 import ai.stigmer.runtime.InstanceRecord;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The tests a recorded process must pass before a daemon adopts, and may later signal, it (SPEC §4,
@@ -22,6 +23,8 @@ import java.util.Optional;
  * caught too.
  */
 final class OwnershipProof {
+    private static final long MARKER_WAIT_NANOS = 1_000_000_000;
+
     private OwnershipProof() {}
 
     /** Empty when the record is proven; otherwise why it is refused, in words for the log. */
@@ -76,8 +79,27 @@ final class OwnershipProof {
         return Optional.empty();
     }
 
-    /** The value of {@code STIGMER_INSTANCE} in the environment the process was started with. */
+    /**
+     * The value of {@code STIGMER_INSTANCE} in the environment the process was started with. The
+     * process has already shown the recorded start time, so it is the one launched: a marker missing
+     * from it is read again, for up to {@link #MARKER_WAIT_NANOS}, while it runs. Read in the middle
+     * of its execve(2) its environment can be empty or cut short whatever its command line shows
+     * (seen here: 1 adoption in 300 right after a launch, on a loaded machine, read a one-byte
+     * environment).
+     */
     static Optional<String> markerOf(long pid) throws IOException {
-        return ProcFs.environment(pid, InstanceMarker.ENV);
+        long deadline = System.nanoTime() + MARKER_WAIT_NANOS;
+        long pause = 50_000;
+        Optional<String> marker = ProcFs.environment(pid, InstanceMarker.ENV);
+        while (marker.isEmpty() && System.nanoTime() - deadline < 0 && runs(pid)) {
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, 10_000_000);
+            marker = ProcFs.environment(pid, InstanceMarker.ENV);
+        }
+        return marker;
+    }
+
+    private static boolean runs(long pid) {
+        return ProcStat.read(pid).map(st -> !st.gone()).orElse(false);
     }
 }
