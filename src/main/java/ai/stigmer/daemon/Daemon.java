@@ -161,13 +161,15 @@ public final class Daemon implements AutoCloseable {
 
     /**
      * Starts supervision, taking over instances that an earlier daemon left running once they prove
-     * to be ours, after stopping those of components no longer in the config. Each adoption runs on
+     * to be ours, after stopping those of components no longer in the config. Each adoption of a
+     * component with a record (the others start at once, no thread taken) runs on
      * the blocking pool, never on the watchdog thread; one without an answer within
      * {@link #ADOPTION_DEADLINE} counts as none, and the component is launched anew.
      */
     public void start() {
         recorded.stopRemoved(runtimes.keySet());
-        supervisor.start(c -> recorded.adopt(c.name(), runtimes.get(c.name())), adoptThreads, ADOPTION_DEADLINE);
+        supervisor.start(c -> store.load(c.name()).isPresent(), c -> recorded.adopt(c.name(), runtimes.get(c.name())),
+                adoptThreads, ADOPTION_DEADLINE);
     }
 
     /** Three Engine API deadlines: an adoption asks the engine one question (an inspect). */

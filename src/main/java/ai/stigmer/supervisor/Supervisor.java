@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,10 +124,24 @@ public final class Supervisor implements Supervision {
      * clears it, never runs a second one), anything else is stopped.
      */
     public void start(Function<ComponentSupervisor, Optional<Instance>> adoptable, Executor adopting, Duration deadline) {
+        start(c -> true, adoptable, adopting, deadline);
+    }
+
+    /**
+     * As {@link #start(Function, Executor, Duration)}, asking {@code adoptable} only about the
+     * components that {@code recorded} says an earlier daemon left a record of (a file read, which
+     * does not block); the others start at once, and no thread is taken for them.
+     */
+    public void start(Predicate<ComponentSupervisor> recorded, Function<ComponentSupervisor, Optional<Instance>> adoptable,
+            Executor adopting, Duration deadline) {
         scheduler.execute(this::tick);
         scheduler.execute(() -> {
             for (ComponentSupervisor c : components) {
-                lookForLeftInstance(c, adoptable, adopting, deadline);
+                if (recorded.test(c)) {
+                    lookForLeftInstance(c, adoptable, adopting, deadline);
+                } else {
+                    takeAdoption(c, Optional.empty());
+                }
             }
         });
     }

@@ -25,8 +25,12 @@ public abstract class Enclosure {
     /** The first words of the line the wrapper writes to the component log when it cannot join. */
     public static final String JOIN_FAILED = "stigmer: cannot join cgroup";
 
+    /** The byte the wrapper writes to fd 3, where the launcher gave it one, once it is inside. */
+    public static final int JOINED = 'j';
+
     private static final String JOIN_SCRIPT = "for f do [ \"$f\" = -- ] && break; echo $$ > \"$f\" || "
-            + "{ echo \"" + JOIN_FAILED + " ${f%/*}\" >&2; exit 125; }; shift; done; shift; exec \"$@\"";
+            + "{ echo \"" + JOIN_FAILED + " ${f%/*}\" >&2; exit 125; }; shift; done; shift; "
+            + "{ printf " + (char) JOINED + " >&3; } 2>/dev/null; exec \"$@\" 3>&-";
 
     /** How long SIGKILL may take to empty the enclosure before the stop counts as failed. */
     static final Duration KILL_GRACE = Duration.ofSeconds(5);
@@ -54,21 +58,26 @@ public abstract class Enclosure {
 
     /**
      * The command line that runs {@code command} (an absolute executable and its arguments) inside
-     * this enclosure, in a session of its own, with the pid of the JDK's child being the component's.
+     * this enclosure, with the pid of the launched process being the component's. Where there is a
+     * cgroup to join, a shell writes its own pid ({@code $$}) into each, says so on fd 3 if it has
+     * one ({@link #JOINED}), then execs in place: the component is inside before its first
+     * instruction.
      */
-    public List<String> command(List<String> command, Path setsid) {
+    public List<String> command(List<String> command) {
         List<Path> join = joinFiles();
         List<String> line = new ArrayList<>();
         if (!join.isEmpty()) {
-            // The shell writes its own pid ($$) into each cgroup, then execs in place: the component
-            // is inside before its first instruction, and keeps the pid the JDK knows.
             line.addAll(List.of("/bin/sh", "-c", JOIN_SCRIPT, "stigmer-join"));
             join.forEach(p -> line.add(p.toString()));
             line.add("--");
         }
-        line.add(setsid.toString()); // never a group leader here, so setsid(1) execs in place too
         line.addAll(command);
         return line;
+    }
+
+    /** True when {@link #command} starts with the wrapper that joins a cgroup. */
+    public boolean joins() {
+        return !joinFiles().isEmpty();
     }
 
     /** The cgroup.procs files the wrapper writes the instance's pid into; none where there is no cgroup. */

@@ -1,23 +1,27 @@
 package ai.stigmer.runtime.process;
 
 import ai.stigmer.os.ProcFs;
+import ai.stigmer.os.Waitid;
 import ai.stigmer.runtime.ExitStatus;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sees the exit of processes that are not the daemon's children (adopted instances) the moment it
- * happens. The JDK's {@code ProcessHandle.onExit()} polls for such processes and, worse, waits until
+ * The one loop that sees every instance end: the daemon's own children, launched with
+ * {@code posix_spawn} and reaped here with {@code waitid} (their exact exit code), and processes that
+ * are not its children (adopted instances), the moment they end. The JDK's {@code ProcessHandle.onExit()} polls for such processes and, worse, waits until
  * their parent reaps them, which PID 1 may do seconds later; a pidfd ({@code pidfd_open}, Linux 5.3)
  * polls readable as soon as the process has exited, zombie or not. One thread polls the pidfds of
- * every watched process at once, with an eventfd that wakes it when a process is added.
+ * every watched process at once, with an eventfd that wakes it when a process is added: the
+ * daemon's threads do not grow with its components (the JDK's {@code Process} keeps one thread per child).
  *
  * <p>Where pidfds are not available (an older kernel, a libc that JNA cannot load) the same thread
  * reads {@code /proc/<pid>/stat} of every watched process every {@value #POLL_MILLIS} ms instead. Either
@@ -35,7 +39,8 @@ public final class ExitWatcher {
     private final List<Watched> added = new ArrayList<>();
     private Thread thread;
 
-    private record Watched(long pid, long startTicks, int pidfd, CompletableFuture<ExitStatus> exited) {}
+    /** {@code child}: ours to reap, and its exit code is known exactly. */
+    private record Watched(long pid, long startTicks, int pidfd, boolean child, CompletableFuture<ExitStatus> exited) {}
 
     /** @param usePidfds false to force the /proc polling fallback (tests) */
     ExitWatcher(boolean usePidfds) {
@@ -84,16 +89,7 @@ public final class ExitWatcher {
      */
     public CompletableFuture<ExitStatus> watch(long pid, long startTicks) {
         CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
-        int pidfd = -1;
-        if (pidfds) {
-            try {
-                pidfd = PidFd.open(pid);
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() != PidFd.ESRCH) {
-                    LOG.warn("pidfd_open({}) failed (errno {}): polling its exit instead", pid, e.getErrorCode());
-                }
-            }
-        }
+        int pidfd = openPidfd(pid);
         // The pidfd may have been opened on a namesake if ours died just before: check it is ours.
         if (!runs(pid, startTicks)) {
             if (pidfd >= 0) {
@@ -102,8 +98,38 @@ public final class ExitWatcher {
             exited.complete(exitOf(pid, startTicks));
             return exited;
         }
+        add(new Watched(pid, startTicks, pidfd, false, exited));
+        return exited;
+    }
+
+    /**
+     * Completes with the exit code of {@code pid}, a child of this daemon that nothing else reaps,
+     * once it has ended; this watcher reaps it. Its pid cannot be reused before that, so no start
+     * time is needed.
+     */
+    public CompletableFuture<ExitStatus> watchChild(long pid) {
+        CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
+        add(new Watched(pid, -1, openPidfd(pid), true, exited));
+        return exited;
+    }
+
+    private int openPidfd(long pid) {
+        if (!pidfds) {
+            return -1;
+        }
+        try {
+            return PidFd.open(pid);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != PidFd.ESRCH) {
+                LOG.warn("pidfd_open({}) failed (errno {}): polling its exit instead", pid, e.getErrorCode());
+            }
+            return -1;
+        }
+    }
+
+    private void add(Watched w) {
         synchronized (lock) {
-            added.add(new Watched(pid, startTicks, pidfd, exited));
+            added.add(w);
             if (thread == null) {
                 thread = new Thread(this::run, "stigmer-exit-watcher");
                 thread.setDaemon(true);
@@ -114,7 +140,6 @@ public final class ExitWatcher {
         if (pidfds) {
             PidFd.signal(wakeFd);
         }
-        return exited;
     }
 
     private void run() {
@@ -132,11 +157,12 @@ public final class ExitWatcher {
             }
             for (var it = watched.iterator(); it.hasNext(); ) {
                 Watched w = it.next();
-                if (w.exited().isDone() || !runs(w.pid(), w.startTicks())) {
+                ExitStatus exit = w.exited().isDone() ? ExitStatus.UNKNOWN : ended(w);
+                if (exit != null) {
                     if (w.pidfd() >= 0) {
                         PidFd.close(w.pidfd());
                     }
-                    w.exited().complete(exitOf(w.pid(), w.startTicks()));
+                    complete(w, exit);
                     it.remove();
                 }
             }
@@ -170,6 +196,29 @@ public final class ExitWatcher {
         int ready = PidFd.poll(pollFds, fds.length, polling ? POLL_MILLIS : -1);
         if (ready > 0 && (PidFd.revents(pollFds, 0) & PidFd.POLLIN) != 0) {
             PidFd.drain(wakeFd);
+        }
+    }
+
+    /** How {@code w} ended, or null while it runs. */
+    private static ExitStatus ended(Watched w) {
+        if (!w.child()) {
+            return runs(w.pid(), w.startTicks()) ? null : exitOf(w.pid(), w.startTicks());
+        }
+        try {
+            OptionalInt code = Waitid.reapIfEnded(w.pid());
+            return code.isPresent() ? ExitStatus.ofCode(code.getAsInt()) : null;
+        } catch (IllegalStateException e) {
+            LOG.warn("Exit watcher: {}; its exit code is unknown", e.getMessage());
+            return ExitStatus.UNKNOWN;
+        }
+    }
+
+    /** What follows an exit (the supervisor's post, the enclosure's explanation) must not stop the loop. */
+    private static void complete(Watched w, ExitStatus exit) {
+        try {
+            w.exited().complete(exit);
+        } catch (RuntimeException e) {
+            LOG.warn("Exit watcher: handling the exit of pid {} failed: {}", w.pid(), e.toString());
         }
     }
 

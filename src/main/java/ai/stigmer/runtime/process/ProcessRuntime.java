@@ -11,14 +11,21 @@ import ai.stigmer.runtime.SpecDigest;
 import ai.stigmer.runtime.containment.Containment;
 import ai.stigmer.runtime.containment.Enclosure;
 import ai.stigmer.os.Executables;
-import java.io.File;
+import ai.stigmer.os.LibC;
+import ai.stigmer.os.PosixSpawn;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs a component as a local process in a session and process group of its own, so that it
@@ -27,14 +34,14 @@ import java.util.concurrent.CompletableFuture;
  * the daemon): it goes on writing while the daemon is down and never gets a SIGPIPE from its death, and
  * the daemon rotates that file in place ({@code ai.stigmer.logs.LogRotationWatcher}). An exit carries
  * the last line it wrote there ({@link LastOutputLine}).
- * {@code setsid(1)} starts the session: the JVM cannot, and since our child is
- * never a group leader, setsid execs in place and the pid we see is the component's. Each instance
+ * It is spawned with {@code posix_spawn} in a session of its own ({@link PosixSpawn}), as the
+ * daemon's child, and its exit is seen and reaped by the one {@link ExitWatcher}: no thread per
+ * instance. Each instance
  * is launched into an {@link Enclosure} of the daemon's {@link Containment} (its cgroup, with the
  * configured resource limits), which holds everything it starts.
  */
 public final class ProcessRuntime implements ComponentRuntime {
-    private static final Path SETSID = Executables.setsid();
-    private static final java.time.Duration SESSION_WAIT = java.time.Duration.ofSeconds(5);
+    private static final Duration JOIN_WAIT = Duration.ofSeconds(5);
 
     private final String component;
     private final String homeId;
@@ -74,49 +81,72 @@ public final class ProcessRuntime implements ComponentRuntime {
         }
         String marker = InstanceMarker.value(homeId, component, nonce());
         Enclosure enclosure = containment.enclose(component, marker, spec.resources());
-        ProcessBuilder builder = new ProcessBuilder(enclosure.command(command, SETSID))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        builder.environment().putAll(spec.env());
-        builder.environment().put(InstanceMarker.ENV, marker);
-        if (spec.workingDir() != null) {
-            builder.directory(spec.workingDir().toFile());
-        }
-        Process process;
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        env.putAll(spec.env());
+        env.put(InstanceMarker.ENV, marker);
         long outputFrom;
+        long pid;
+        int[] joined = null;
         try {
             Files.createDirectories(logFile.getParent());
             outputFrom = LastOutputLine.mark(logFile);
-            process = builder.start();
+            joined = enclosure.joins() ? PosixSpawn.pipe() : null;
+            pid = PosixSpawn.spawn(enclosure.command(command), env, logFile, spec.workingDir(),
+                    joined == null ? -1 : joined[1]);
         } catch (IOException e) {
+            if (joined != null) {
+                PosixSpawn.close(joined[0]);
+            }
             throw new LaunchException("could not start " + executable + ": " + e.getMessage(), e);
+        } finally {
+            if (joined != null) {
+                PosixSpawn.close(joined[1]);
+            }
         }
-        long pid = process.pid();
-        long startTicks = awaitOwnSession(process);
-        if (ProcStat.read(pid).map(st -> st.gone() && st.session() != pid).orElse(true)) {
-            refuseIfNotEnclosed(process, outputFrom, enclosure); // ended before it had its own session
+        CompletableFuture<ExitStatus> ended = ExitWatcher.shared().watchChild(pid);
+        long startTicks = ProcStat.read(pid).map(ProcStat::startTicks).orElse(-1L); // ours until reaped
+        if (joined != null) {
+            awaitJoin(pid, joined[0], ended, outputFrom, enclosure);
         }
         enclosure.started(pid, startTicks);
-        CompletableFuture<ExitStatus> exited =
-                process.onExit().thenApply(p -> enclosure.explain(exitStatus(p.exitValue(), outputFrom)));
+        CompletableFuture<ExitStatus> exited = ended.thenApply(exit -> enclosure.explain(withLastOutput(exit, outputFrom)));
         return new ProcessInstance(InstanceRecord.ofProcess(pid, startTicks, marker,
                 SpecDigest.ofCommand(spec.command(), spec.workingDir()), SpecDigest.ofEnv(spec.env())), exited, enclosure);
     }
 
     /**
-     * An instance that ended before it was seen in its own session may have failed to join its
-     * cgroup: that is a failed launch (its wrapper said so on its last line), not an exit.
+     * Waits until the wrapper says the instance is in its cgroup. One that ended without saying so
+     * could not join: that is a failed launch (its wrapper said why on its last line), not an exit.
      */
-    private void refuseIfNotEnclosed(Process process, long outputFrom, Enclosure enclosure) throws LaunchException {
+    private void awaitJoin(long pid, int joined, CompletableFuture<ExitStatus> ended, long outputFrom,
+            Enclosure enclosure) throws LaunchException {
+        int answer;
         try {
-            process.waitFor();
+            answer = PosixSpawn.awaitByte(joined, JOIN_WAIT.toMillis());
+        } catch (IOException e) {
+            answer = -2;
+        } finally {
+            PosixSpawn.close(joined);
+        }
+        if (answer == Enclosure.JOINED) {
+            return;
+        }
+        if (answer == -2) {
+            LibC.kill(pid, 9); // our child, not yet reaped: the pid is still its own
+            throw new LaunchException("the process did not join " + enclosure.describe() + " within "
+                    + JOIN_WAIT.toMillis() + "ms");
+        }
+        ExitStatus exit;
+        try {
+            exit = ended.get(JOIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
+        } catch (ExecutionException | TimeoutException e) {
+            return; // it closed fd 3 and runs on: its exit will be seen as any other
         }
         String last = LastOutputLine.read(logFile, outputFrom);
-        if (process.exitValue() == 125 && last.startsWith(Enclosure.JOIN_FAILED)) {
+        if (exit.code() == 125 && last.startsWith(Enclosure.JOIN_FAILED)) {
             throw new LaunchException("could not place the process in " + enclosure.describe() + ": " + last);
         }
     }
@@ -126,9 +156,8 @@ public final class ProcessRuntime implements ComponentRuntime {
      * why ("port 50051 on 127.0.0.1 is already in use"). A death by signal does not: its last line
      * was written before the signal and is not the cause.
      */
-    private ExitStatus exitStatus(int code, long outputFrom) {
-        ExitStatus exit = ExitStatus.ofCode(code);
-        return exit.signal() != 0 ? exit : exit.withLastOutput(LastOutputLine.read(logFile, outputFrom));
+    private ExitStatus withLastOutput(ExitStatus exit, long outputFrom) {
+        return exit.signal() != 0 || exit.code() < 0 ? exit : exit.withLastOutput(LastOutputLine.read(logFile, outputFrom));
     }
 
     /**
@@ -149,28 +178,6 @@ public final class ProcessRuntime implements ComponentRuntime {
      */
     public static ProcessRuntime ofRemovedComponent(String component, String homeId, Path logFile) {
         return new ProcessRuntime(component, homeId, null, logFile);
-    }
-
-    /**
-     * Waits (briefly) until setsid has made the child a session and group leader, so that a stop
-     * issued right after launch reaches the whole group. Returns the process start time.
-     */
-    private static long awaitOwnSession(Process process) throws LaunchException {
-        long deadline = System.nanoTime() + SESSION_WAIT.toNanos();
-        while (true) {
-            Optional<ProcStat> stat = ProcStat.read(process.pid());
-            if (stat.isEmpty() || stat.get().gone()) {
-                return stat.map(ProcStat::startTicks).orElse(-1L);
-            }
-            if (stat.get().session() == process.pid()) {
-                return stat.get().startTicks();
-            }
-            if (System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                throw new LaunchException("the process did not start its own session within " + SESSION_WAIT.toMillis() + "ms");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
-        }
     }
 
     /** Tells launches apart: the marker of each instance is its own. */

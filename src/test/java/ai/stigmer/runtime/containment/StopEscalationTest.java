@@ -94,7 +94,7 @@ class StopEscalationTest {
         };
         unkillable.setKillGrace(Duration.ofMillis(300));
         Process p = new ProcessBuilder(unkillable.command(
-                List.of("/bin/sh", "-c", "trap '' TERM; while :; do sleep 0.1; done", "sh", token), Path.of("/usr/bin/setsid")))
+                List.of("/usr/bin/setsid", "/bin/sh", "-c", "trap '' TERM; while :; do sleep 0.1; done", "sh", token)))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("u.log").toFile()).start();
         try {
             Await.until("inside", WAIT, () -> unkillable.members().contains(p.pid()));
@@ -122,9 +122,8 @@ class StopEscalationTest {
         cgroup.create();
         CgroupEnclosure old = new CgroupEnclosure(cgroup, hierarchyPath(cgroup), Limits.NONE).withoutKillFile();
         // Ignores SIGTERM and keeps forking short-lived children that ignore it too.
-        Process p = new ProcessBuilder(old.command(List.of("/bin/sh", "-c",
-                "trap '' TERM; while :; do (trap '' TERM; sleep 0.05) & sleep 0.01; done", "sh", token),
-                Path.of("/usr/bin/setsid"))).redirectErrorStream(true).redirectOutput(dir.resolve("f.log").toFile()).start();
+        Process p = new ProcessBuilder(old.command(List.of("/usr/bin/setsid", "/bin/sh", "-c",
+                "trap '' TERM; while :; do (trap '' TERM; sleep 0.05) & sleep 0.01; done", "sh", token))).redirectErrorStream(true).redirectOutput(dir.resolve("f.log").toFile()).start();
         Await.until("forking", WAIT, () -> old.members().size() >= 2);
 
         old.stop(Duration.ofMillis(300));

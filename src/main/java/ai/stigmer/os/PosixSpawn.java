@@ -1,0 +1,201 @@
+package ai.stigmer.os;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+import com.sun.jna.StringArray;
+import com.sun.jna.ptr.IntByReference;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts a process with glibc's {@code posix_spawn(3)}, as the daemon's own child, in a session of
+ * its own ({@code POSIX_SPAWN_SETSID}, glibc 2.26), with every signal at its default and none
+ * blocked, stdin from {@code /dev/null}, stdout and stderr appended to one file, and no other file
+ * descriptor of the daemon's (glibc 2.34's {@code addclosefrom_np}: the JVM opens files without
+ * {@code O_CLOEXEC}). Unlike the JDK's {@code Process} it needs no thread per child: the caller
+ * watches the exit itself ({@link Waitid}). It returns once the child has exec'd, or with the
+ * reason it could not.
+ */
+public final class PosixSpawn {
+    private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    private static final short POSIX_SPAWN_SETSID = 0x80;
+    private static final int O_RDONLY = 0;
+    private static final int O_WRONLY = 01;
+    private static final int O_CREAT = 0100;
+    private static final int O_APPEND = 02000;
+    private static final int O_CLOEXEC = 02000000;
+    private static final int EINTR = 4;
+    private static final short POLLIN = 0x1;
+    /** The fd a child is given for {@code readyFd}. */
+    public static final int READY_FD = 3;
+    // glibc on x86_64 and aarch64: posix_spawnattr_t 336 bytes, posix_spawn_file_actions_t 80, sigset_t 128.
+    private static final int ATTR_SIZE = 512;
+    private static final int ACTIONS_SIZE = 256;
+    private static final int SIGSET_SIZE = 128;
+
+    private interface C extends Library {
+        int posix_spawn(IntByReference pid, byte[] path, Pointer fileActions, Pointer attr, StringArray argv, StringArray envp);
+
+        int posix_spawnattr_init(Pointer attr);
+
+        int posix_spawnattr_destroy(Pointer attr);
+
+        int posix_spawnattr_setflags(Pointer attr, short flags);
+
+        int posix_spawnattr_setsigmask(Pointer attr, Pointer set);
+
+        int posix_spawnattr_setsigdefault(Pointer attr, Pointer set);
+
+        int sigemptyset(Pointer set);
+
+        int sigfillset(Pointer set);
+
+        int posix_spawn_file_actions_init(Pointer actions);
+
+        int posix_spawn_file_actions_destroy(Pointer actions);
+
+        int posix_spawn_file_actions_addopen(Pointer actions, int fd, byte[] path, int flags, int mode);
+
+        int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newFd);
+
+        int posix_spawn_file_actions_addchdir_np(Pointer actions, byte[] path);
+
+        int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
+
+        int pipe2(int[] fds, int flags) throws LastErrorException;
+
+        int poll(Pointer fds, NativeLong count, int timeout) throws LastErrorException;
+
+        NativeLong read(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
+
+        int close(int fd) throws LastErrorException;
+
+        String strerror(int errno);
+    }
+
+    private static final C C_LIB = Native.load("c", C.class);
+
+    private PosixSpawn() {}
+
+    /**
+     * Starts {@code argv} (its first element an absolute path) and returns its pid.
+     *
+     * @param output appended to (created 0644 if missing) as the child's stdout and stderr
+     * @param workingDir where it starts; null for the daemon's
+     * @param readyFd an fd the child gets as {@link #READY_FD}, or −1 for none
+     * @throws IOException naming what failed: a missing executable, an output file that cannot be opened, ...
+     */
+    public static long spawn(List<String> argv, Map<String, String> env, Path output, Path workingDir, int readyFd)
+            throws IOException {
+        Memory attr = new Memory(ATTR_SIZE);
+        Memory actions = new Memory(ACTIONS_SIZE);
+        Memory signals = new Memory(SIGSET_SIZE);
+        check("posix_spawnattr_init", C_LIB.posix_spawnattr_init(attr));
+        check("posix_spawn_file_actions_init", C_LIB.posix_spawn_file_actions_init(actions));
+        try {
+            C_LIB.sigemptyset(signals);
+            check("setsigmask", C_LIB.posix_spawnattr_setsigmask(attr, signals));
+            C_LIB.sigfillset(signals);
+            check("setsigdefault", C_LIB.posix_spawnattr_setsigdefault(attr, signals));
+            check("setflags", C_LIB.posix_spawnattr_setflags(attr,
+                    (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)));
+            check("addopen", C_LIB.posix_spawn_file_actions_addopen(actions, 0, cString("/dev/null"), O_RDONLY, 0));
+            check("addopen", C_LIB.posix_spawn_file_actions_addopen(actions, 1,
+                    cString(output.toAbsolutePath().toString()), O_WRONLY | O_APPEND | O_CREAT, 0644));
+            check("adddup2", C_LIB.posix_spawn_file_actions_adddup2(actions, 1, 2));
+            if (readyFd >= 0) {
+                check("adddup2", C_LIB.posix_spawn_file_actions_adddup2(actions, readyFd, READY_FD));
+            }
+            check("addclosefrom_np", C_LIB.posix_spawn_file_actions_addclosefrom_np(actions,
+                    readyFd >= 0 ? READY_FD + 1 : READY_FD));
+            if (workingDir != null) {
+                check("addchdir_np", C_LIB.posix_spawn_file_actions_addchdir_np(actions,
+                        cString(workingDir.toAbsolutePath().toString())));
+            }
+            IntByReference pid = new IntByReference();
+            int error = C_LIB.posix_spawn(pid, cString(argv.get(0)), actions, attr,
+                    new StringArray(argv.toArray(String[]::new), "UTF-8"), new StringArray(environment(env), "UTF-8"));
+            if (error != 0) {
+                throw new IOException(C_LIB.strerror(error) + " (errno " + error + ")");
+            }
+            return pid.getValue();
+        } finally {
+            C_LIB.posix_spawn_file_actions_destroy(actions);
+            C_LIB.posix_spawnattr_destroy(attr);
+        }
+    }
+
+    /** A pipe, both ends close-on-exec: {read, write}. */
+    public static int[] pipe() throws IOException {
+        int[] fds = new int[2];
+        try {
+            C_LIB.pipe2(fds, O_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw new IOException("pipe2 failed: errno " + e.getErrorCode(), e);
+        }
+        return fds;
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} for a byte on {@code fd}: the byte, −1 at end of file (every
+     * writer closed it), −2 when the time ran out first.
+     */
+    public static int awaitByte(int fd, long timeoutMillis) throws IOException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        Memory pollFd = new Memory(8);
+        pollFd.setInt(0, fd);
+        pollFd.setShort(4, POLLIN);
+        while (true) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left < 0) {
+                return -2;
+            }
+            pollFd.setShort(6, (short) 0);
+            try {
+                if (C_LIB.poll(pollFd, new NativeLong(1), (int) Math.min(left, Integer.MAX_VALUE)) == 0) {
+                    continue;
+                }
+                byte[] one = new byte[1];
+                long n = C_LIB.read(fd, one, new NativeLong(1)).longValue();
+                return n == 0 ? -1 : one[0] & 0xff;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    throw new IOException("waiting on fd " + fd + " failed: errno " + e.getErrorCode(), e);
+                }
+            }
+        }
+    }
+
+    public static void close(int fd) {
+        try {
+            C_LIB.close(fd);
+        } catch (LastErrorException e) {
+            // closed already: nothing to release
+        }
+    }
+
+    private static String[] environment(Map<String, String> env) {
+        return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    }
+
+    private static byte[] cString(String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        byte[] terminated = new byte[bytes.length + 1];
+        System.arraycopy(bytes, 0, terminated, 0, bytes.length);
+        return terminated;
+    }
+
+    private static void check(String call, int error) throws IOException {
+        if (error != 0) {
+            throw new IOException(call + " failed: " + C_LIB.strerror(error) + " (errno " + error + ")");
+        }
+    }
+}
