@@ -29,6 +29,7 @@ import javax.management.MBeanException;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.RuntimeMBeanException;
+import javax.management.openmbean.CompositeData;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.rmi.RMIConnector;
 import javax.management.remote.rmi.RMIServer;
@@ -171,25 +172,43 @@ final class DaemonClient implements AutoCloseable {
         }
     }
 
-    /** The daemon and every component, in start order. */
+    /**
+     * The daemon and every component, in start order: one round trip, the daemon's attributes with
+     * its {@code Components} rows; a daemon without that attribute is read component by component.
+     */
     StatusReport status() {
-        Map<String, Object> d = attributes(ObjectNames.daemon(), DAEMON_ATTRIBUTES);
+        String[] names = Arrays.copyOf(DAEMON_ATTRIBUTES, DAEMON_ATTRIBUTES.length + 1);
+        names[DAEMON_ATTRIBUTES.length] = "Components";
+        Map<String, Object> d = attributes(ObjectNames.daemon(), names);
         List<StatusReport.Component> components = new ArrayList<>();
-        for (String name : names(d)) {
-            Map<String, Object> c = attributes(ObjectNames.component(name), COMPONENT_ATTRIBUTES);
-            components.add(new StatusReport.Component(name, str(c, "Kind"), str(c, "State"),
-                    Boolean.TRUE.equals(c.get("Ready")), num(c, "Pid", -1), str(c, "ContainerId"),
-                    num(c, "UptimeSeconds", 0), (int) num(c, "Restarts", 0), (int) num(c, "RestartsInWindow", 0),
-                    (int) num(c, "ConsecutiveFailures", 0), num(c, "NextRestartInMillis", -1), str(c, "LastError"),
-                    (int) num(c, "LastExitCode", -1),
-                    // A daemon without these attributes (older than SPEC §6's Stopping) is never stopping.
-                    Boolean.TRUE.equals(c.get("Stopping")), num(c, "StopRemainingMillis", -1),
-                    // Nor does one without a launch limit wait for a slot.
-                    (int) num(c, "LaunchQueuePosition", 0)));
+        if (d.get("Components") instanceof CompositeData[] rows) {
+            for (CompositeData row : rows) {
+                Map<String, Object> c = new HashMap<>();
+                for (String key : row.getCompositeType().keySet()) {
+                    c.put(Character.toUpperCase(key.charAt(0)) + key.substring(1), row.get(key));
+                }
+                components.add(component(str(c, "Name"), c));
+            }
+        } else {
+            for (String name : names(d)) {
+                components.add(component(name, attributes(ObjectNames.component(name), COMPONENT_ATTRIBUTES)));
+            }
         }
         return new StatusReport(num(d, "Pid", -1), str(d, "Version"), num(d, "UptimeSeconds", 0),
                 Boolean.TRUE.equals(d.get("MonitoringActive")), components, str(d, "Containment"),
                 str(d, "MonitoringProblem"));
+    }
+
+    private static StatusReport.Component component(String name, Map<String, Object> c) {
+        return new StatusReport.Component(name, str(c, "Kind"), str(c, "State"),
+                Boolean.TRUE.equals(c.get("Ready")), num(c, "Pid", -1), str(c, "ContainerId"),
+                num(c, "UptimeSeconds", 0), (int) num(c, "Restarts", 0), (int) num(c, "RestartsInWindow", 0),
+                (int) num(c, "ConsecutiveFailures", 0), num(c, "NextRestartInMillis", -1), str(c, "LastError"),
+                (int) num(c, "LastExitCode", -1),
+                // A daemon without these attributes (older than SPEC §6's Stopping) is never stopping.
+                Boolean.TRUE.equals(c.get("Stopping")), num(c, "StopRemainingMillis", -1),
+                // Nor does one without a launch limit wait for a slot.
+                (int) num(c, "LaunchQueuePosition", 0));
     }
 
     /** The component names, in start order. */

@@ -33,6 +33,11 @@ final class DaemonAdapter implements DaemonMXBean {
     }
 
     @Override
+    public List<ComponentRow> getComponents() {
+        return supervision.components().stream().map(c -> ComponentRow.of(c.status())).toList();
+    }
+
+    @Override
     public void shutdown() {
         if (shuttingDown.compareAndSet(false, true)) {
             Thread t = new Thread(shutdown, "stigmer-jmx-shutdown");

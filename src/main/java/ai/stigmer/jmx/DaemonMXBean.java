@@ -40,6 +40,13 @@ public interface DaemonMXBean {
     @Description("Supervised components, in start order")
     List<String> getComponentNames();
 
+    /**
+     * Every component's status row, in start order: the attributes of its Component MXBean, so that
+     * a whole status is one round trip ({@code stigmer server status} reads this).
+     */
+    @Description("Every component's status (the attributes of its Component MXBean), in start order: one read for a whole status")
+    List<ComponentRow> getComponents();
+
     /** Stops every component (dependents first), then the daemon; returns at once. */
     @Description("Stop every component (dependents first), then the daemon")
     void shutdown();

@@ -81,12 +81,24 @@ public final class RotatedLogReader {
         }
     }
 
-    /** Opens the live file and, with {@code withRotated}, prints the rotated parts: all as of one instant. */
+    /**
+     * Opens the live file and, with {@code withRotated}, prints the rotated parts: all as of one
+     * instant. A live file missing at that moment may be in the middle of a rename (log4j moves it
+     * to {@code .1}, then creates it anew): it is looked for again a while, and following, until it is there.
+     */
     private void open(boolean withRotated, boolean follow) throws IOException, InterruptedException {
-        while (true) {
+        for (int attempt = 0; ; attempt++) {
             awaitNoRotation(follow);
             Optional<Object> newest = RotatedLog.identity(log.rotated(1));
-            FileChannel channel = FileChannel.open(log.live(), StandardOpenOption.READ);
+            Optional<FileChannel> opened = openIfThere(log.live());
+            if (opened.isEmpty()) {
+                if (!follow && attempt >= TRANSIENT_RETRIES) {
+                    throw new NoSuchFileException(log.live().toString());
+                }
+                Thread.sleep(MARKER_POLL.toMillis());
+                continue;
+            }
+            FileChannel channel = opened.get();
             List<FileChannel> parts = new ArrayList<>();
             try {
                 if (withRotated) {

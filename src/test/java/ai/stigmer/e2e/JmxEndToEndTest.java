@@ -52,7 +52,7 @@ class JmxEndToEndTest {
             "LaunchQueuePosition");
     private static final Set<String> DAEMON_ATTRIBUTES =
             Set.of("Pid", "UptimeSeconds", "Version", "MonitoringActive", "ComponentNames", "Containment",
-                    "MonitoringProblem");
+                    "MonitoringProblem", "Components");
     private static final List<String> HEALTH_EVENTS =
             List.of(ComponentNotifications.UNHEALTHY, ComponentNotifications.RESTARTING, ComponentNotifications.RESTARTED);
 
@@ -134,6 +134,15 @@ class JmxEndToEndTest {
             assertEquals(Version.VERSION, daemon.get("Version"));
             assertEquals(true, daemon.get("MonitoringActive"));
             assertArrayEquals(new String[] {"steady", "victim", "sluggish", "flaky"}, (String[]) daemon.get("ComponentNames"));
+            // One read for a whole status: a row per component, in start order, with its MXBean's attributes.
+            CompositeData[] rows = (CompositeData[]) daemon.get("Components");
+            assertArrayEquals(new String[] {"steady", "victim", "sluggish", "flaky"},
+                    Arrays.stream(rows).map(r -> r.get("name")).toArray());
+            assertEquals(COMPONENT_ATTRIBUTES, rows[0].getCompositeType().keySet().stream()
+                    .map(k -> Character.toUpperCase(k.charAt(0)) + k.substring(1)).collect(Collectors.toSet()));
+            assertEquals("Running", rows[0].get("state"));
+            assertEquals(pid, rows[0].get("pid"));
+            assertEquals("process", rows[0].get("kind"));
 
             Set<ObjectName> beans = mbs.queryNames(ObjectNames.components(), null);
             assertEquals(Set.of(component("steady"), component("victim"), component("sluggish"), component("flaky")), beans);
