@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +74,14 @@ class CliEndToEndTest extends WithStigmerInstall {
         assertEquals(true, root.get("allRunning").asBoolean());
         assertEquals(install.daemonPid(), root.get("daemon").get("pid").asLong());
         String containment = root.get("daemon").get("containment").asText();
+
+        // Client commands start from the class-data archive the first of them made (bin/stigmer).
+        Path classLoads = dir.resolve("class-loads.txt");
+        Result archived = install.run(List.of(StigmerInstall.ROOT.resolve("bin/stigmer").toString(), "server", "status"),
+                Map.of("STIGMER_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLoads));
+        assertEquals(0, archived.exit(), archived.out());
+        assertTrue(Files.readString(classLoads).contains("ai.stigmer.cli.Main source: shared objects file (top)"),
+                "the command line's classes come from its archive");
         assertTrue(containment.startsWith("cgroup v2 at ") || containment.startsWith("session + subreaper"), containment);
         assertEquals(List.of("alpha", "beta"), names(root));
         List<Long> pids = new ArrayList<>();
