@@ -94,9 +94,9 @@ public final class ProcFs {
      * The raw {@code /proc/<pid>/environ}. A process in the middle of execve(2), between its new image
      * and the arguments and environment put into it, shows both empty (measured here: 1 read in 60 of
      * a process that execs in a loop; on a loaded machine the window lasts as long as it is not
-     * scheduled, and 50 ms were once not enough): that would hide its marker. So an empty environment
-     * with an empty command line, of a process that is neither a zombie nor a kernel thread, is read
-     * again until it shows, for up to {@link #EXEC_WAIT_NANOS}.
+     * scheduled, and 50 ms were once not enough), or cut short: that would hide its marker. So an
+     * environment read in that state ({@link #unsettled}), of a process that is neither a zombie nor
+     * a kernel thread, is read again until it shows, for up to {@link #EXEC_WAIT_NANOS}.
      *
      * @throws IOException if it cannot be read: the process is gone or not ours to look at
      */
@@ -105,12 +105,24 @@ public final class ProcFs {
         byte[] environ = Files.readAllBytes(dir.resolve("environ"));
         long deadline = System.nanoTime() + EXEC_WAIT_NANOS;
         long pause = 20_000;
-        while (environ.length == 0 && inExec(pid, dir) && System.nanoTime() - deadline < 0) {
+        while (unsettled(environ, pid, dir) && System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(pause);
             pause = Math.min(pause * 2, 1_000_000);
             environ = Files.readAllBytes(dir.resolve("environ"));
         }
         return environ;
+    }
+
+    /**
+     * Read in the middle of an execve(2): empty with an empty command line, or cut short (every
+     * whole environment ends with the NUL of its last string; seen here: one byte, "G", read of a
+     * process that execs in a loop, while its command line showed).
+     */
+    private static boolean unsettled(byte[] environ, long pid, Path dir) throws IOException {
+        if (environ.length > 0) {
+            return environ[environ.length - 1] != 0 && stat(pid, f -> !gone(f[0].charAt(0))).orElse(false);
+        }
+        return inExec(pid, dir);
     }
 
     /** Empty command line, not a zombie, not a kernel thread (child of kthreadd, pid 2): inside execve(2). */

@@ -40,6 +40,7 @@ class ThreadCountIndependentOfComponentsTest {
 
         long a = three.values().stream().mapToLong(Long::longValue).sum();
         long b = twoHundred.values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf("daemon threads, liveness probe %s: 3 components %d, 200 components %d%n", liveness, a, b);
         assertTrue(b - a <= SMALL_CONSTANT, "threads with 3 components: " + a + " " + three
                 + "; with 200: " + b + " " + twoHundred);
     }

@@ -94,10 +94,12 @@ class StopEscalationTest {
         };
         unkillable.setKillGrace(Duration.ofMillis(300));
         Process p = new ProcessBuilder(unkillable.command(
-                List.of("/usr/bin/setsid", "/bin/sh", "-c", "trap '' TERM; while :; do sleep 0.1; done", "sh", token)))
+                List.of("/usr/bin/setsid", "/bin/sh", "-c", "trap '' TERM; echo ready; while :; do sleep 0.1; done", "sh", token)))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("u.log").toFile()).start();
         try {
-            Await.until("inside", WAIT, () -> unkillable.members().contains(p.pid()));
+            // Inside, and past the wrapper: the trap is set (a SIGTERM before it would end the shell).
+            Await.until("inside, ignoring SIGTERM", WAIT, () -> unkillable.members().contains(p.pid())
+                    && read(dir).contains("ready"));
 
             StopFailedException e = assertThrows(StopFailedException.class, () -> unkillable.stop(Duration.ofMillis(200)));
 
