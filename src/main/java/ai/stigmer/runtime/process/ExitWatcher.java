@@ -15,13 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one loop that sees every instance end: the daemon's own children, launched with
- * {@code posix_spawn} and reaped here with {@code waitid} (their exact exit code), and processes that
- * are not its children (adopted instances), the moment they end. The JDK's {@code ProcessHandle.onExit()} polls for such processes and, worse, waits until
- * their parent reaps them, which PID 1 may do seconds later; a pidfd ({@code pidfd_open}, Linux 5.3)
- * polls readable as soon as the process has exited, zombie or not. One thread polls the pidfds of
- * every watched process at once, with an eventfd that wakes it when a process is added: the
- * daemon's threads do not grow with its components (the JDK's {@code Process} keeps one thread per child).
+ * The one loop that sees every instance end, the moment it does: the daemon's own children,
+ * launched with {@code posix_spawn} and reaped here with {@code waitid} (their exact exit code), and
+ * processes that are not its children (adopted instances). The JDK's {@code ProcessHandle.onExit()}
+ * polls for the latter and, worse, waits until their parent reaps them, which PID 1 may do seconds
+ * later; a pidfd ({@code pidfd_open}, Linux 5.3) polls readable as soon as the process has exited,
+ * zombie or not. One thread polls the pidfds of every watched process at once, with an eventfd that
+ * wakes it when a process is added: the daemon's threads do not grow with its components (the
+ * JDK's {@code Process} keeps a thread per child).
  *
  * <p>Where pidfds are not available (an older kernel, a libc that JNA cannot load) the same thread
  * reads {@code /proc/<pid>/stat} of every watched process every {@value #POLL_MILLIS} ms instead. Either
