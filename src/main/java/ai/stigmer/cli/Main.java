@@ -46,6 +46,8 @@ public final class Main implements Callable<Integer> {
         PrintWriter err = utf8(FileDescriptor.err);
         int code = StatusCommand.isPlain(args)
                 ? runStatus(args, CliEnvironment.fromSystem(), out, err)
+                : ServerCommand.isPlainForeground(args)
+                ? ServerCommand.runPlainForeground(args)
                 : run(args, CliEnvironment.fromSystem(), out, err);
         out.flush();
         err.flush();

@@ -1,6 +1,7 @@
 package ai.stigmer.cli;
 
 import ai.stigmer.daemon.DaemonMain;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,6 +24,21 @@ final class ServerCommand implements Callable<Integer> {
 
     ServerCommand(CliEnvironment env) {
         this.env = env;
+    }
+
+    /**
+     * The daemon's own command line as {@link BackgroundStart} writes it, {@code server --foreground
+     * [--config FILE]}: run without building the picocli model, whose 170 classes would stay in the
+     * daemon's metaspace for its whole life. Anything else goes through picocli.
+     */
+    static boolean isPlainForeground(String[] args) {
+        return args.length >= 2 && "server".equals(args[0]) && "--foreground".equals(args[1])
+                && (args.length == 2 || args.length == 4 && "--config".equals(args[2]) && !args[3].startsWith("-"));
+    }
+
+    static int runPlainForeground(String[] args) {
+        Path config = args.length == 4 ? Path.of(args[3]).toAbsolutePath() : null;
+        return DaemonMain.runForeground(config, System.err);
     }
 
     @Override

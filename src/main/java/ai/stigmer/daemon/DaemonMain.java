@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CountDownLatch;
-import org.apache.logging.log4j.LogManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +72,7 @@ public final class DaemonMain {
             err.println("stigmer: " + e.getMessage());
             return 1;
         } finally {
-            LogManager.shutdown();
+            DaemonLogging.shutdown();
         }
     }
 

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -37,12 +36,16 @@ final class AppendedLogRotation {
     private static final int CATCH_UP_ROUNDS = 8;
 
     private final RotatedLog log;
+    private final java.io.File liveFile;
     private final LogsSpec spec;
     private final long block;
     private boolean collapseUnsupported;
+    /** Whether a marker may be left from a rotation that did not finish; only this daemon rotates the log. */
+    private boolean unfinished = true;
 
     AppendedLogRotation(Path live, LogsSpec spec) {
         this.log = new RotatedLog(live);
+        this.liveFile = live.toFile();
         this.spec = spec;
         this.block = blockSize(live);
     }
@@ -53,13 +56,12 @@ final class AppendedLogRotation {
 
     /** Rotates once if the live file is larger than {@code maxSize}; true if it did. */
     boolean rotateIfDue() throws IOException {
-        recover(); // a rotation that failed half way is finished before another begins
-        long size;
-        try {
-            size = Files.size(log.live());
-        } catch (NoSuchFileException e) {
-            return false;
+        if (unfinished) {
+            recover(); // a rotation that failed half way is finished before another begins
         }
+        // java.io.File's length is one stat(2) and allocates nothing, where Files.size builds its
+        // attribute objects: this runs once a second for every log. A missing file reads as 0.
+        long size = liveFile.length();
         if (size <= spec.maxBytes()) {
             return false;
         }
@@ -78,6 +80,7 @@ final class AppendedLogRotation {
             removeHead(cut);
             Files.delete(log.marker());
         } catch (IOException | RuntimeException e) {
+            unfinished = true;
             if (!published) { // the live file is whole: nothing to finish
                 Files.deleteIfExists(log.next());
                 Files.deleteIfExists(log.marker());
@@ -94,6 +97,7 @@ final class AppendedLogRotation {
      */
     void recover() throws IOException {
         if (!Files.exists(log.marker())) {
+            unfinished = false;
             return;
         }
         if (Files.exists(log.next())) {
@@ -105,6 +109,7 @@ final class AppendedLogRotation {
             removeHead(published);
         }
         Files.delete(log.marker());
+        unfinished = false;
     }
 
     private void copyHead(long length) throws IOException {

@@ -3,15 +3,61 @@ package ai.stigmer.os;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
-/** The one libc call the JDK lacks: {@code kill(2)} with any signal and with negative (group) pids. */
+/**
+ * The libc calls the JDK lacks or makes costly: {@code kill(2)} with any signal and with negative
+ * (group) pids, and plain file descriptors (open, read, write, poll, close, pipes, eventfds, raw
+ * syscalls) for the pidfds, pipes and /proc files the daemon handles without Java's channel objects.
+ */
 public final class LibC {
+    public static final int EINTR = 4;
+    public static final int ESRCH = 3;
+    public static final short POLLIN = 0x1;
+    private static final int O_RDONLY = 0;
+    private static final int O_CLOEXEC = 02000000;
+    private static final int SMALL_FILE = 4096;
+
     private interface C extends Library {
         int kill(int pid, int sig) throws LastErrorException;
+
+        NativeLong read(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
+
+        NativeLong write(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
+
+        int close(int fd) throws LastErrorException;
+
+        int poll(Pointer fds, NativeLong nfds, int timeout) throws LastErrorException;
+
+        int pipe2(int[] fds, int flags) throws LastErrorException;
+
+        int eventfd(int initval, int flags) throws LastErrorException;
+
+        int syscall(NativeLong number, int arg1, int arg2) throws LastErrorException;
     }
 
     private static final C C_LIB = Native.load("c", C.class);
-    private static final int ESRCH = 3;
+
+    /**
+     * The calls a probe makes many times a second, bound by JNA's direct mapping: a JNI call each,
+     * without the reflective proxy of an interface mapping, which cost more than the system calls.
+     */
+    private static final class Direct {
+        static {
+            Native.register("c");
+        }
+
+        static native int open(byte[] path, int flags) throws LastErrorException;
+
+        static native long read(int fd, byte[] buffer, long count) throws LastErrorException;
+
+        static native int close(int fd) throws LastErrorException;
+    }
+    /** One buffer per thread for {@link #readSmallFile}: probes read /proc files many times a second. */
+    private static final ThreadLocal<byte[]> SMALL_BUFFER = ThreadLocal.withInitial(() -> new byte[SMALL_FILE]);
 
     private LibC() {}
 
@@ -25,6 +71,73 @@ public final class LibC {
                 return false;
             }
             throw new IllegalStateException("kill(" + pid + ", " + sig + ") failed: errno " + e.getErrorCode(), e);
+        }
+    }
+
+    /**
+     * The whole of a file shorter than 4 KiB (a /proc entry such as {@code stat}) read with one
+     * open, read and close, or null if it cannot be opened or read; a longer one is cut at 4 KiB.
+     */
+    public static byte[] readSmallFile(String path) {
+        byte[] name = Arrays.copyOf(path.getBytes(StandardCharsets.UTF_8), path.length() + 1); // NUL-ended
+        int fd;
+        try {
+            fd = Direct.open(name, O_RDONLY | O_CLOEXEC);
+        } catch (LastErrorException e) {
+            return null;
+        }
+        try {
+            byte[] buffer = SMALL_BUFFER.get();
+            int n = (int) Direct.read(fd, buffer, buffer.length);
+            return Arrays.copyOf(buffer, Math.max(0, n));
+        } catch (LastErrorException e) {
+            return null;
+        } finally {
+            try {
+                Direct.close(fd);
+            } catch (LastErrorException e) {
+                // nothing to release
+            }
+        }
+    }
+
+    /** read(2) into {@code buffer}: the count, 0 at end of file; errors (EAGAIN, EINTR …) thrown. */
+    public static int read(int fd, byte[] buffer, int count) throws LastErrorException {
+        return C_LIB.read(fd, buffer, new NativeLong(count)).intValue();
+    }
+
+    /** write(2) of {@code count} bytes of {@code buffer}. */
+    public static int write(int fd, byte[] buffer, int count) throws LastErrorException {
+        return C_LIB.write(fd, buffer, new NativeLong(count)).intValue();
+    }
+
+    /** poll(2) on {@code count} {@code struct pollfd} laid out at {@code fds}. */
+    public static int poll(Pointer fds, int count, int timeoutMillis) throws LastErrorException {
+        return C_LIB.poll(fds, new NativeLong(count), timeoutMillis);
+    }
+
+    /** A pipe, both ends created with {@code flags} (O_CLOEXEC …): {read, write}. */
+    public static int[] pipe2(int flags) throws LastErrorException {
+        int[] fds = new int[2];
+        C_LIB.pipe2(fds, flags);
+        return fds;
+    }
+
+    public static int eventfd(int initialValue, int flags) throws LastErrorException {
+        return C_LIB.eventfd(initialValue, flags);
+    }
+
+    /** A raw system call with two int arguments (pidfd_open and the like). */
+    public static int syscall(long number, int arg1, int arg2) throws LastErrorException {
+        return C_LIB.syscall(new NativeLong(number), arg1, arg2);
+    }
+
+    /** Closes {@code fd}; one closed already (or never valid) has nothing to release. */
+    public static void close(int fd) {
+        try {
+            C_LIB.close(fd);
+        } catch (LastErrorException e) {
+            // nothing to release
         }
     }
 }

@@ -4,7 +4,6 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.StringArray;
 import com.sun.jna.ptr.IntByReference;
@@ -32,8 +31,8 @@ public final class PosixSpawn {
     private static final int O_CREAT = 0100;
     private static final int O_APPEND = 02000;
     private static final int O_CLOEXEC = 02000000;
-    private static final int EINTR = 4;
-    private static final short POLLIN = 0x1;
+    private static final int EINTR = LibC.EINTR;
+    private static final short POLLIN = LibC.POLLIN;
     /** The fd a child is given for {@code readyFd}. */
     public static final int READY_FD = 3;
     // glibc on x86_64 and aarch64: posix_spawnattr_t 336 bytes, posix_spawn_file_actions_t 80, sigset_t 128.
@@ -69,14 +68,6 @@ public final class PosixSpawn {
         int posix_spawn_file_actions_addchdir_np(Pointer actions, byte[] path);
 
         int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
-
-        int pipe2(int[] fds, int flags) throws LastErrorException;
-
-        int poll(Pointer fds, NativeLong count, int timeout) throws LastErrorException;
-
-        NativeLong read(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
 
         String strerror(int errno);
     }
@@ -135,13 +126,11 @@ public final class PosixSpawn {
 
     /** A pipe, both ends close-on-exec: {read, write}. */
     public static int[] pipe() throws IOException {
-        int[] fds = new int[2];
         try {
-            C_LIB.pipe2(fds, O_CLOEXEC);
+            return LibC.pipe2(O_CLOEXEC);
         } catch (LastErrorException e) {
             throw new IOException("pipe2 failed: errno " + e.getErrorCode(), e);
         }
-        return fds;
     }
 
     /**
@@ -160,11 +149,11 @@ public final class PosixSpawn {
             }
             pollFd.setShort(6, (short) 0);
             try {
-                if (C_LIB.poll(pollFd, new NativeLong(1), (int) Math.min(left, Integer.MAX_VALUE)) == 0) {
+                if (LibC.poll(pollFd, 1, (int) Math.min(left, Integer.MAX_VALUE)) == 0) {
                     continue;
                 }
                 byte[] one = new byte[1];
-                long n = C_LIB.read(fd, one, new NativeLong(1)).longValue();
+                long n = LibC.read(fd, one, 1);
                 return n == 0 ? -1 : one[0] & 0xff;
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != EINTR) {
@@ -175,11 +164,7 @@ public final class PosixSpawn {
     }
 
     public static void close(int fd) {
-        try {
-            C_LIB.close(fd);
-        } catch (LastErrorException e) {
-            // closed already: nothing to release
-        }
+        LibC.close(fd);
     }
 
     private static String[] environment(Map<String, String> env) {

@@ -17,6 +17,7 @@ import java.util.function.Function;
  */
 public final class ProcFs {
     private static final Path PROC = Path.of("/proc");
+    private static final boolean LIBC = libcAvailable();
     /** How long an environment that reads empty in the middle of an execve(2) is read again (see {@link #environ}). */
     private static final long EXEC_WAIT_NANOS = 1_000_000_000;
 
@@ -36,6 +37,76 @@ public final class ProcFs {
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The raw {@code /proc/<pid>/stat} line, or null if the process does not exist (any more): for
+     * readers on a hot path that pick their fields from the bytes ({@link #statField}) instead of
+     * splitting a string.
+     */
+    public static byte[] statBytes(long pid) {
+        byte[] stat;
+        if (LIBC) { // in the daemon; the command line's classpath has no JNA
+            stat = LibC.readSmallFile("/proc/" + pid + "/stat"); // no channel, buffer or cleaner per read
+        } else {
+            try {
+                stat = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat"));
+            } catch (IOException | RuntimeException e) {
+                stat = null;
+            }
+        }
+        return stat == null || stat.length == 0 ? null : stat;
+    }
+
+    private static boolean libcAvailable() {
+        try {
+            Class.forName("com.sun.jna.Native", false, ProcFs.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * Where field {@code index} (numbered as {@link #stat} numbers them: 0 is the state) of a raw
+     * {@code stat} line begins, or −1 if the line is shorter.
+     */
+    public static int statField(byte[] stat, int index) {
+        int at = -1;
+        for (int i = stat.length - 1; i >= 0; i--) {
+            if (stat[i] == ')') { // the command name may itself hold spaces and parentheses
+                at = i + 2;
+                break;
+            }
+        }
+        for (int field = 0; at >= 0 && at < stat.length; field++) {
+            if (field == index) {
+                return at;
+            }
+            while (at < stat.length && stat[at] != ' ') {
+                at++;
+            }
+            at++;
+        }
+        return -1;
+    }
+
+    /** The decimal number (perhaps negative) at {@code at} of a raw {@code stat} line. */
+    public static long statNumber(byte[] stat, int at) {
+        if (at < 0 || at >= stat.length) {
+            throw new IllegalArgumentException("no field at " + at);
+        }
+        boolean negative = stat[at] == '-';
+        int i = negative ? at + 1 : at;
+        long value = 0;
+        int digits = 0;
+        for (; i < stat.length && stat[i] >= '0' && stat[i] <= '9'; i++, digits++) {
+            value = value * 10 + (stat[i] - '0');
+        }
+        if (digits == 0) {
+            throw new IllegalArgumentException("no number at " + at);
+        }
+        return negative ? -value : value;
     }
 
     /** The fields of a {@code stat} line after the command name, as {@link #stat} numbers them. */

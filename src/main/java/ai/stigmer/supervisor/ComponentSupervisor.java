@@ -110,6 +110,11 @@ public final class ComponentSupervisor implements SupervisedComponent {
         listeners.add(listener);
     }
 
+    /** The state machine's last published state, without the arithmetic of a {@link #status()}. */
+    ComponentStateMachine.Snapshot snapshot() {
+        return snapshot;
+    }
+
     @Override
     public ComponentStatus status() {
         return snapshot.toStatus(config, scheduler.nanoTime(), calls.launchQueuePosition());

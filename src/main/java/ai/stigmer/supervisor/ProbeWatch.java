@@ -40,9 +40,19 @@ final class ProbeWatch {
         }
     }
 
+    /** Whether {@code component} has any probe to watch; a component without one needs no watch. */
+    static boolean hasProbes(ComponentSupervisor component) {
+        for (ProbeKind kind : KINDS) {
+            if (kind.of(component.config()) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Looks at the component at {@code now}; returns its stale probes, described for the operator. */
     List<String> check(long now, Duration heartbeat) {
-        ComponentStatus status = component.status();
+        ComponentStateMachine.Snapshot status = component.snapshot(); // a heartbeat allocates nothing for a quiet one
         if (status.state() != state || status.pid() != pid || !status.containerId().equals(containerId)) {
             state = status.state();
             pid = status.pid();
@@ -79,15 +89,19 @@ final class ProbeWatch {
         return stale;
     }
 
-    /** 2 × period + timeout per check + one heartbeat. */
+    /** 2 × period + timeout per check + one heartbeat, in nanoseconds (Duration's arithmetic allocates). */
     static long limit(ProbeSpec spec, Duration heartbeat) {
-        return spec.period().multipliedBy(2)
-                .plus(spec.timeout().multipliedBy(Math.max(1, spec.checks().size())))
-                .plus(heartbeat).toNanos();
+        return saturated(2 * (double) spec.period().toNanos()
+                + (double) spec.timeout().toNanos() * Math.max(1, spec.checks().size())
+                + heartbeat.toNanos());
+    }
+
+    private static long saturated(double nanos) {
+        return nanos >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) nanos;
     }
 
     /** True if {@code kind} should be running now; none is while there is no instance to probe. */
-    private static boolean due(ProbeKind kind, ComponentStatus status) {
+    private static boolean due(ProbeKind kind, ComponentStateMachine.Snapshot status) {
         boolean instance = status.pid() > 0 || !status.containerId().isEmpty();
         if (!instance || status.stopping()) {
             return false;

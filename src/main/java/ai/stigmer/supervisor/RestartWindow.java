@@ -8,6 +8,9 @@ import java.util.Deque;
 final class RestartWindow {
     private final Duration window;
     private final Deque<Long> restarts = new ArrayDeque<>();
+    private static final long[] NONE = {};
+    /** What {@link #snapshot} last returned, until the next change: every input publishes a snapshot. */
+    private long[] shown = NONE;
 
     RestartWindow(Duration window) {
         this.window = window;
@@ -23,14 +26,20 @@ final class RestartWindow {
         while (!restarts.isEmpty() && now - restarts.peekFirst() >= window.toNanos()) {
             restarts.removeFirst();
         }
+        shown = null;
     }
 
     void clear() {
         restarts.clear();
+        shown = NONE;
     }
 
+    /** The restart times, oldest first; the same array until the next change, so it is never written to. */
     long[] snapshot() {
-        return restarts.stream().mapToLong(Long::longValue).toArray();
+        if (shown == null) {
+            shown = restarts.stream().mapToLong(Long::longValue).toArray();
+        }
+        return shown;
     }
 
     static int count(long[] times, long now, Duration window) {

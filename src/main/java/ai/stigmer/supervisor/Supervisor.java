@@ -59,7 +59,7 @@ public final class Supervisor implements Supervision {
         this.scheduler = scheduler;
         this.startedAt = scheduler.nanoTime();
         this.lastTick = startedAt;
-        this.probeWatches = components.stream().map(ProbeWatch::new).toList();
+        this.probeWatches = components.stream().filter(ProbeWatch::hasProbes).map(ProbeWatch::new).toList();
         for (ComponentSupervisor c : components) {
             c.addListener(event -> startWhatIsReady());
         }

@@ -1,66 +1,48 @@
 package ai.stigmer.runtime.process;
 
+import ai.stigmer.os.LibC;
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
 /**
  * The libc calls that let one thread wait for the exit of many processes that are not its children:
  * {@code pidfd_open(2)} (Linux 5.3; a pidfd polls readable the moment its process exits, zombie or
- * not), {@code poll(2)}, and an {@code eventfd(2)} to wake the poll when a process is added. Kept apart
- * from {@link LibC}'s {@code kill}.
+ * not), {@code poll(2)}, and an {@code eventfd(2)} to wake the poll when a process is added, on the
+ * plain file-descriptor calls of {@link LibC}.
  */
 final class PidFd {
     /** The same number on x86_64 and aarch64: pidfd_open came after the syscall tables were unified. */
     private static final long SYS_PIDFD_OPEN = 434;
-    static final short POLLIN = 0x1;
+    static final short POLLIN = LibC.POLLIN;
     private static final int EFD_NONBLOCK = 04000;
     private static final int EFD_CLOEXEC = 02000000;
-    static final int ESRCH = 3;
-    static final int EINTR = 4;
-
-    private interface C extends Library {
-        int syscall(NativeLong number, int pid, int flags) throws LastErrorException;
-
-        int poll(Pointer fds, NativeLong nfds, int timeout) throws LastErrorException;
-
-        int eventfd(int initval, int flags) throws LastErrorException;
-
-        NativeLong read(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
-
-        NativeLong write(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
-    }
-
-    private static final C C_LIB = Native.load("c", C.class);
+    static final int ESRCH = LibC.ESRCH;
+    static final int EINTR = LibC.EINTR;
 
     private PidFd() {}
 
     /** A pidfd for {@code pid}; throws with errno ESRCH if there is no such process, ENOSYS before Linux 5.3. */
     static int open(long pid) {
-        return C_LIB.syscall(new NativeLong(SYS_PIDFD_OPEN), Math.toIntExact(pid), 0);
+        return LibC.syscall(SYS_PIDFD_OPEN, Math.toIntExact(pid), 0);
     }
 
     /** A non-blocking eventfd for waking a poll. */
     static int eventfd() {
-        return C_LIB.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        return LibC.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     }
 
     /** Adds one to an eventfd: a poll on it returns. */
     static void signal(int eventfd) {
         byte[] one = new byte[8];
         one[0] = 1; // little endian on the machines stigmer runs on (x86_64, aarch64)
-        C_LIB.write(eventfd, one, new NativeLong(8));
+        LibC.write(eventfd, one, 8);
     }
 
     /** Resets an eventfd after it woke a poll. */
     static void drain(int eventfd) {
         try {
-            C_LIB.read(eventfd, new byte[8], new NativeLong(8));
+            LibC.read(eventfd, new byte[8], 8);
         } catch (LastErrorException nothingToRead) {
             // EAGAIN: another drain came first
         }
@@ -72,7 +54,7 @@ final class PidFd {
      */
     static int poll(Memory fds, int count, int timeoutMillis) {
         try {
-            return C_LIB.poll(fds, new NativeLong(count), timeoutMillis);
+            return LibC.poll(fds, count, timeoutMillis);
         } catch (LastErrorException e) {
             if (e.getErrorCode() == EINTR) {
                 return 0;
@@ -98,10 +80,6 @@ final class PidFd {
     }
 
     static void close(int fd) {
-        try {
-            C_LIB.close(fd);
-        } catch (LastErrorException e) {
-            // closed already, or never valid: nothing to release
-        }
+        LibC.close(fd);
     }
 }

@@ -12,11 +12,23 @@ public record ProcStat(long pid, char state, long pgrp, long session, long start
 
     /** The process, or empty if it does not exist (any more). */
     public static Optional<ProcStat> read(long pid) {
-        return ProcFs.stat(pid, f -> of(pid, f));
-    }
-
-    private static ProcStat of(long pid, String[] f) {
-        return new ProcStat(pid, f[0].charAt(0), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[19]));
+        byte[] stat = ProcFs.statBytes(pid); // probes and scans read this often: no string is made of it
+        if (stat == null) {
+            return Optional.empty();
+        }
+        try {
+            int state = ProcFs.statField(stat, 0);
+            int pgrp = ProcFs.statField(stat, 2);
+            int session = ProcFs.statField(stat, 3);
+            int start = ProcFs.statField(stat, 19);
+            if (state < 0 || start < 0) {
+                return Optional.empty();
+            }
+            return Optional.of(new ProcStat(pid, (char) (stat[state] & 0xff), ProcFs.statNumber(stat, pgrp),
+                    ProcFs.statNumber(stat, session), ProcFs.statNumber(stat, start)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** Every process whose process group is {@code pgrp} and session is {@code session}. */
