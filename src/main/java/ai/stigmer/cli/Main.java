@@ -72,7 +72,7 @@ public final class Main implements Callable<Integer> {
      */
     static int runStatus(String[] args, CliEnvironment env, PrintWriter out, PrintWriter err) {
         try {
-            return StatusCommand.run(env, null, args.length == 3, out);
+            return StatusCommand.run(env, StatusCommand.plainConfig(args), StatusCommand.plainJson(args), out);
         } catch (RuntimeException e) {
             return report(e, err);
         } finally {

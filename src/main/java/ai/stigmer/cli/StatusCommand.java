@@ -5,6 +5,7 @@ import ai.stigmer.jmx.JmxCredentials;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,10 +41,41 @@ final class StatusCommand implements Callable<Integer> {
         return run(env, config.orElse(parent == null ? null : parent.config), json, spec.commandLine().getOut());
     }
 
-    /** Whether {@code args} are exactly {@code server status} or {@code server status --json}. */
+    /**
+     * Whether {@code args} are {@code server status}, with at most one {@code --json} and one
+     * {@code --config FILE} after it, in either order: what monitors and scripts run.
+     */
     static boolean isPlain(String[] args) {
-        return (args.length == 2 || args.length == 3 && "--json".equals(args[2]))
-                && "server".equals(args[0]) && "status".equals(args[1]);
+        if (args.length < 2 || !"server".equals(args[0]) || !"status".equals(args[1])) {
+            return false;
+        }
+        boolean json = false;
+        boolean config = false;
+        for (int i = 2; i < args.length; i++) {
+            if ("--json".equals(args[i]) && !json) {
+                json = true;
+            } else if ("--config".equals(args[i]) && !config && i + 1 < args.length && !args[i + 1].startsWith("-")) {
+                config = true;
+                i++;
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The {@code --config} of plain status arguments ({@link #isPlain}), absolute; null without one. */
+    static Path plainConfig(String[] args) {
+        for (int i = 2; i + 1 < args.length; i++) {
+            if ("--config".equals(args[i])) {
+                return Path.of(args[i + 1]).toAbsolutePath();
+            }
+        }
+        return null;
+    }
+
+    static boolean plainJson(String[] args) {
+        return Arrays.asList(args).subList(2, args.length).contains("--json");
     }
 
     /** The status of the daemon that {@code config} (or the default config) describes, printed to {@code out}. */

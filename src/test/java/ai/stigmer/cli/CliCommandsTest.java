@@ -81,7 +81,12 @@ class CliCommandsTest {
     @Test
     void theShortcutForPlainStatusAnswersLikeTheFullCommandLine() throws Exception {
         assertTrue(StatusCommand.isPlain(new String[] {"server", "status", "--json"}));
-        assertTrue(!StatusCommand.isPlain(new String[] {"server", "status", "--config", "x"}));
+        assertTrue(StatusCommand.isPlain(new String[] {"server", "status", "--config", "x"}));
+        assertTrue(StatusCommand.isPlain(new String[] {"server", "status", "--json", "--config", "x"}));
+        assertTrue(!StatusCommand.isPlain(new String[] {"server", "status", "--config"}));
+        assertTrue(!StatusCommand.isPlain(new String[] {"server", "status", "--json", "--json"}));
+        assertTrue(!StatusCommand.isPlain(new String[] {"server", "status", "--help"}));
+        assertEquals(Path.of("x").toAbsolutePath(), StatusCommand.plainConfig(new String[] {"server", "status", "--config", "x"}));
         StringWriter shortcut = new StringWriter();
         assertEquals(0, Main.runStatus(new String[] {"server", "status"}, env, new PrintWriter(shortcut), new PrintWriter(err)));
         assertEquals(0, run("server", "status"));
