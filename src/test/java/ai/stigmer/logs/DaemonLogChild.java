@@ -2,7 +2,6 @@ package ai.stigmer.logs;
 
 import ai.stigmer.config.LogsSpec;
 import java.nio.file.Path;
-import org.apache.logging.log4j.LogManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +21,6 @@ public final class DaemonLogChild {
         for (int n = 1; n <= count; n++) {
             log.info("numbered line {}", n);
         }
-        LogManager.shutdown();
+        DaemonLogging.shutdown();
     }
 }
