@@ -129,6 +129,7 @@ public final class DaemonMain {
                 log.info("stigmer {} daemon started (pid {}, config {}, {} components, JMX {}:{}, containment: {})",
                         Version.VERSION, ProcessHandle.current().pid(), config.source(), config.components().size(),
                         config.jmx().host(), config.jmx().port(), daemon.containment().description());
+                daemon.containment().advice().ifPresent(log::info);
                 daemon.start();
                 awaitQuietly(shutdownRequested);
                 log.info("Shutting down: stopping components, dependents first");

@@ -53,6 +53,23 @@ final class CgroupContainment extends Containment {
         return "cgroup v2 at " + base.dir();
     }
 
+    /**
+     * A process joins its cgroup by writing to {@code cgroup.procs}, which takes the kernel's global
+     * cgroup-migration lock for writing; unless the hierarchy is mounted with {@code favordynmods}
+     * (Linux 6.0), that waits for an RCU grace period first, about 10 ms after an idle spell: most of
+     * a restart's latency. The mount option is the host's to choose, so the daemon only says so.
+     */
+    @Override
+    public Optional<String> advice() {
+        if (mounts.v2FavorsDynmods() || mounts.v2Mount().isEmpty()) {
+            return Optional.empty();
+        }
+        String mount = mounts.v2Mount().get().toString();
+        return Optional.of("cgroup v2 at " + mount + " is mounted without favordynmods: each launch waits about"
+                + " 10 ms for the kernel to move the process into its cgroup; `mount -o remount,favordynmods "
+                + mount + "` (Linux 6.0 or later, as root) removes that wait");
+    }
+
     @Override
     public Enclosure enclose(String component, String marker, ResourcesSpec resources) throws LaunchException {
         Cgroup cgroup = new Cgroup(base.dir().resolve(component));

@@ -16,8 +16,15 @@ import java.util.Optional;
  * @param v2 the directory of this process's own cgroup v2, if v2 is mounted
  * @param v2Path this process's cgroup v2 as {@code /proc/self/cgroup} names it ("/" for the root), "" without v2
  * @param v1 the directory of this process's own cgroup per mounted v1 controller ("memory", "cpu", "pids", "freezer")
+ * @param v2Mount where the cgroup v2 hierarchy is mounted, if it is
+ * @param v2FavorsDynmods true if that mount has {@code favordynmods}, or there is none to judge
  */
-record CgroupMounts(Optional<Path> v2, String v2Path, Map<String, Path> v1) {
+record CgroupMounts(Optional<Path> v2, String v2Path, Map<String, Path> v1, Optional<Path> v2Mount,
+        boolean v2FavorsDynmods) {
+
+    CgroupMounts(Optional<Path> v2, String v2Path, Map<String, Path> v1) {
+        this(v2, v2Path, v1, Optional.empty(), true);
+    }
 
     static CgroupMounts ofThisProcess() {
         try {
@@ -43,6 +50,8 @@ record CgroupMounts(Optional<Path> v2, String v2Path, Map<String, Path> v1) {
             }
         }
         Path v2 = null;
+        Path v2Mount = null;
+        boolean favorsDynmods = true;
         Map<String, Path> v1 = new HashMap<>();
         for (String line : mountinfo) {
             // id parent major:minor root mountpoint options [optional...] - fstype source superoptions
@@ -59,6 +68,8 @@ record CgroupMounts(Optional<Path> v2, String v2Path, Map<String, Path> v1) {
             Path mountPoint = Path.of(unescape(before[4]));
             if (after[0].equals("cgroup2") && v2 == null && ownPaths.containsKey("")) {
                 v2 = inside(mountPoint, root, ownPaths.get(""));
+                v2Mount = mountPoint;
+                favorsDynmods = List.of(after[2].split(",")).contains("favordynmods");
             } else if (after[0].equals("cgroup")) {
                 for (String option : after[2].split(",")) {
                     if (ownPaths.containsKey(option) && !v1.containsKey(option)) {
@@ -67,7 +78,8 @@ record CgroupMounts(Optional<Path> v2, String v2Path, Map<String, Path> v1) {
                 }
             }
         }
-        return new CgroupMounts(Optional.ofNullable(v2), v2 == null ? "" : ownPaths.get(""), Map.copyOf(v1));
+        return new CgroupMounts(Optional.ofNullable(v2), v2 == null ? "" : ownPaths.get(""), Map.copyOf(v1),
+                Optional.ofNullable(v2Mount), favorsDynmods);
     }
 
     /**

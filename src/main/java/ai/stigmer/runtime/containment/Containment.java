@@ -64,6 +64,11 @@ public abstract class Containment {
      */
     public abstract String description();
 
+    /** What the host could change to make launches faster, in one line for the daemon's log; empty if nothing. */
+    public Optional<String> advice() {
+        return Optional.empty();
+    }
+
     /**
      * Makes the enclosure for a new instance of {@code component}, before it is launched, with its
      * {@code resources} applied. What a previous instance of the component left inside is killed first.

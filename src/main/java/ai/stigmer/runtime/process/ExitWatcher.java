@@ -150,31 +150,38 @@ public final class ExitWatcher {
                 watched.addAll(added);
                 added.clear();
             }
+            boolean[] due;
             try {
-                await(watched);
+                due = await(watched);
             } catch (RuntimeException e) {
                 LOG.warn("Exit watcher: {}; polling /proc this round", e.toString());
                 LockSupport.parkNanos(Duration.ofMillis(POLL_MILLIS).toNanos());
+                due = null;
             }
-            for (var it = watched.iterator(); it.hasNext(); ) {
-                Watched w = it.next();
-                ExitStatus exit = w.exited().isDone() ? ExitStatus.UNKNOWN : ended(w);
-                if (exit != null) {
-                    if (w.pidfd() >= 0) {
-                        PidFd.close(w.pidfd());
-                    }
-                    complete(w, exit);
-                    it.remove();
+            List<Watched> still = new ArrayList<>(watched.size());
+            for (int i = 0; i < watched.size(); i++) {
+                Watched w = watched.get(i);
+                // A pidfd that did not poll readable is a process still running: no need to ask.
+                ExitStatus exit = due != null && !due[i] ? null : w.exited().isDone() ? ExitStatus.UNKNOWN : ended(w);
+                if (exit == null) {
+                    still.add(w);
+                    continue;
                 }
+                if (w.pidfd() >= 0) {
+                    PidFd.close(w.pidfd());
+                }
+                complete(w, exit);
             }
+            watched = still;
         }
     }
 
     /**
      * Blocks until a watched pidfd is readable, a process was added, or (when some process has no
-     * pidfd) the polling interval has passed.
+     * pidfd) the polling interval has passed. Which of {@code watched} to look at now: those whose
+     * pidfd is readable and those without one; null for all.
      */
-    private void await(List<Watched> watched) {
+    private boolean[] await(List<Watched> watched) {
         boolean polling = watched.stream().anyMatch(w -> w.pidfd() < 0);
         if (!pidfds) {
             synchronized (lock) {
@@ -186,7 +193,7 @@ public final class ExitWatcher {
                     }
                 }
             }
-            return;
+            return null;
         }
         int[] fds = new int[1 + watched.size()];
         fds[0] = wakeFd;
@@ -198,6 +205,11 @@ public final class ExitWatcher {
         if (ready > 0 && (PidFd.revents(pollFds, 0) & PidFd.POLLIN) != 0) {
             PidFd.drain(wakeFd);
         }
+        boolean[] due = new boolean[watched.size()];
+        for (int i = 0; i < due.length; i++) {
+            due[i] = fds[i + 1] < 0 || (ready > 0 && PidFd.revents(pollFds, i + 1) != 0);
+        }
+        return due;
     }
 
     /** How {@code w} ended, or null while it runs. */

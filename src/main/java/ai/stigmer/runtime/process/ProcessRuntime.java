@@ -48,6 +48,9 @@ public final class ProcessRuntime implements ComponentRuntime {
     private final ProcessSpec spec;
     private final Path logFile;
     private final Containment containment;
+    /** The digests each instance record carries, the same for every launch of this spec. */
+    private final String commandDigest;
+    private final String envDigest;
 
     /**
      * With the containment this JVM has for {@code homeId} ({@link Containment#forHome}).
@@ -65,6 +68,8 @@ public final class ProcessRuntime implements ComponentRuntime {
         this.spec = spec;
         this.logFile = logFile;
         this.containment = containment;
+        this.commandDigest = spec == null ? "" : SpecDigest.ofCommand(spec.command(), spec.workingDir());
+        this.envDigest = spec == null ? "" : SpecDigest.ofEnv(spec.env());
     }
 
     @Override
@@ -110,8 +115,8 @@ public final class ProcessRuntime implements ComponentRuntime {
         }
         enclosure.started(pid, startTicks);
         CompletableFuture<ExitStatus> exited = ended.thenApply(exit -> enclosure.explain(withLastOutput(exit, outputFrom)));
-        return new ProcessInstance(InstanceRecord.ofProcess(pid, startTicks, marker,
-                SpecDigest.ofCommand(spec.command(), spec.workingDir()), SpecDigest.ofEnv(spec.env())), exited, enclosure);
+        return new ProcessInstance(InstanceRecord.ofProcess(pid, startTicks, marker, commandDigest, envDigest),
+                exited, enclosure);
     }
 
     /**

@@ -1,12 +1,16 @@
 package ai.stigmer.runtime.containment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Where the daemon's cgroups are, from mountinfo and /proc/self/cgroup, on the hosts we meet. */
 class CgroupMountsTest {
@@ -57,5 +61,27 @@ class CgroupMountsTest {
 
         assertEquals(Optional.empty(), m.v2());
         assertEquals(Map.of("memory", Path.of("/sys/fs/cgroup/memory")), m.v1());
+    }
+
+    @Test
+    void aV2MountWithoutFavordynmodsGetsTheRemountAdvice(@TempDir Path own) throws Exception {
+        CgroupMounts plain = CgroupMounts.parse(List.of(
+                "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw"), List.of("0::/"));
+        CgroupMounts favoring = CgroupMounts.parse(List.of(
+                "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw,favordynmods"), List.of("0::/"));
+
+        assertFalse(plain.v2FavorsDynmods());
+        assertEquals(Optional.of(Path.of("/sys/fs/cgroup/unified")), plain.v2Mount());
+        assertTrue(favoring.v2FavorsDynmods());
+
+        Path base = Files.createDirectories(own.resolve("stigmer-h"));
+        Files.writeString(base.resolve("cgroup.procs"), "");
+        Optional<String> advice = CgroupContainment.create("h",
+                new CgroupMounts(Optional.of(own), "/", Map.of(), plain.v2Mount(), false)).orElseThrow().advice();
+        assertEquals(Optional.of("cgroup v2 at /sys/fs/cgroup/unified is mounted without favordynmods: each launch"
+                + " waits about 10 ms for the kernel to move the process into its cgroup; `mount -o remount,favordynmods"
+                + " /sys/fs/cgroup/unified` (Linux 6.0 or later, as root) removes that wait"), advice);
+        assertEquals(Optional.empty(), CgroupContainment.create("h",
+                new CgroupMounts(Optional.of(own), "/", Map.of(), favoring.v2Mount(), true)).orElseThrow().advice());
     }
 }
