@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 /** A tiny JSON writer: maps (in their order), lists, strings, numbers, booleans and null. */
-final class Json {
+public final class Json {
     private Json() {}
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder out = new StringBuilder();
         write(value, out);
         return out.toString();

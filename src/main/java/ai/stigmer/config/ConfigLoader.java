@@ -53,6 +53,7 @@ public final class ConfigLoader {
               maxRestarts: 10
               window: 10m
               minUptime: 10s
+              rearmAfter: 0s
             stop: { timeout: 10s }
             logs: { maxSize: 10m, keep: 5 }
             probes:
@@ -95,7 +96,7 @@ public final class ConfigLoader {
         Object raw = parse(file);
         try {
             Node top = Node.wrap(raw, "", Node.COMPONENT);
-            top.map("daemon", "defaults", "components");
+            top.map("daemon", "defaults", "components", "alerts");
             return jmx(top.at("daemon"));
         } catch (Node.Invalid e) {
             throw new ConfigException(file, e.path, e.getMessage());
@@ -146,7 +147,7 @@ public final class ConfigLoader {
     }
 
     private StigmerConfig config(Node top) {
-        top.map("daemon", "defaults", "components");
+        top.map("daemon", "defaults", "components", "alerts");
         JmxConfig jmx = jmx(top.at("daemon"));
 
         Node defaults = Node.merge(
@@ -171,7 +172,61 @@ public final class ConfigLoader {
                 ? StigmerConfig.defaultMaxConcurrentLaunches()
                 : launches.integer(1, 10_000);
         return new StigmerConfig(file, jmx, maxConcurrentLaunches, logs(daemon.at("logs"), LogsSpec.DEFAULT),
-                startOrder(components));
+                startOrder(components), alerts(top.at("alerts"), components.keySet()));
+    }
+
+    /**
+     * {@code alerts: [ { events: [failed, ...], components: [...], exec: { command: [...], timeout } |
+     * webhook: { url, timeout }, minInterval } ]}.
+     */
+    private List<AlertSpec> alerts(Node node, Set<String> names) {
+        List<AlertSpec> alerts = new ArrayList<>();
+        for (Node alert : node.list()) {
+            alert.map("events", "components", "exec", "webhook", "minInterval");
+            Node eventsNode = alert.at("events").required();
+            Set<String> events = new LinkedHashSet<>();
+            for (Node event : eventsNode.list()) {
+                String word = event.string();
+                if (!AlertSpec.EVENTS.contains(word)) {
+                    throw event.invalid("unknown event '" + word + "'; allowed: " + String.join(", ", AlertSpec.EVENTS));
+                }
+                events.add(word);
+            }
+            if (events.isEmpty()) {
+                throw eventsNode.invalid("must not be empty; events are: " + String.join(", ", AlertSpec.EVENTS));
+            }
+            List<String> components = new ArrayList<>();
+            for (Node component : alert.at("components").list()) {
+                String name = component.string();
+                if (!names.contains(name)) {
+                    throw component.invalid("unknown component '" + name + "'; components are: " + String.join(", ", names));
+                }
+                components.add(name);
+            }
+            Node exec = alert.at("exec");
+            Node webhook = alert.at("webhook");
+            if (exec.isAbsent() == webhook.isAbsent()) {
+                throw alert.invalid(exec.isAbsent()
+                        ? "needs exactly one of exec or webhook"
+                        : "has both exec and webhook; write two alerts for two hooks");
+            }
+            Node minInterval = alert.at("minInterval");
+            Duration interval = minInterval.isAbsent() ? AlertSpec.DEFAULT_MIN_INTERVAL : minInterval.duration();
+            if (!exec.isAbsent()) {
+                exec.map("command", "timeout");
+                alerts.add(new AlertSpec(events, components, command(exec.at("command")), null,
+                        hookTimeout(exec.at("timeout")), interval));
+            } else {
+                webhook.map("url", "timeout");
+                alerts.add(new AlertSpec(events, components, null, url(webhook.at("url")),
+                        hookTimeout(webhook.at("timeout")), interval));
+            }
+        }
+        return alerts;
+    }
+
+    private static Duration hookTimeout(Node node) {
+        return node.isAbsent() ? AlertSpec.DEFAULT_TIMEOUT : node.positiveDuration();
     }
 
     /** {@code logs: { maxSize: 10m, keep: 5 }}; an absent key takes its value from {@code fallback}. */
@@ -260,7 +315,7 @@ public final class ConfigLoader {
     }
 
     private static RestartSpec restart(Node node) {
-        node.map("policy", "backoff", "maxRestarts", "window", "minUptime");
+        node.map("policy", "backoff", "maxRestarts", "window", "minUptime", "rearmAfter");
         Node policy = node.at("policy");
         String word = policy.string();
         List<String> policies = Stream.of(RestartPolicy.values()).map(RestartPolicy::yamlName).toList();
@@ -272,7 +327,8 @@ public final class ConfigLoader {
                 backoff(node.at("backoff")),
                 node.at("maxRestarts").integer(0, Integer.MAX_VALUE),
                 node.at("window").positiveDuration(),
-                node.at("minUptime").duration());
+                node.at("minUptime").duration(),
+                node.at("rearmAfter").duration()); // 0s: off, Failed stays Failed
     }
 
     private static BackoffSpec backoff(Node node) {

@@ -10,9 +10,10 @@ import java.util.Optional;
  *
  * @param maxConcurrentLaunches launches in flight at once, host-wide ({@code daemon.maxConcurrentLaunches})
  * @param logs rotation of daemon.log and daemon.out ({@code daemon.logs})
+ * @param alerts the hooks run on component events ({@code alerts:}), in the order written
  */
 public record StigmerConfig(Path source, JmxConfig jmx, int maxConcurrentLaunches, LogsSpec logs,
-        List<ComponentConfig> components) {
+        List<ComponentConfig> components, List<AlertSpec> alerts) {
 
     /** Launches in flight at once when the file does not say: the number of cores. */
     public static int defaultMaxConcurrentLaunches() {
@@ -21,6 +22,7 @@ public record StigmerConfig(Path source, JmxConfig jmx, int maxConcurrentLaunche
 
     public StigmerConfig {
         components = List.copyOf(components);
+        alerts = List.copyOf(alerts);
         if (maxConcurrentLaunches < 1) {
             throw new IllegalArgumentException("maxConcurrentLaunches must be at least 1: " + maxConcurrentLaunches);
         }
@@ -28,7 +30,13 @@ public record StigmerConfig(Path source, JmxConfig jmx, int maxConcurrentLaunche
 
     /** With the default daemon settings. */
     public StigmerConfig(Path source, JmxConfig jmx, List<ComponentConfig> components) {
-        this(source, jmx, defaultMaxConcurrentLaunches(), LogsSpec.DEFAULT, components);
+        this(source, jmx, defaultMaxConcurrentLaunches(), LogsSpec.DEFAULT, components, List.of());
+    }
+
+    /** Without alerts. */
+    public StigmerConfig(Path source, JmxConfig jmx, int maxConcurrentLaunches, LogsSpec logs,
+            List<ComponentConfig> components) {
+        this(source, jmx, maxConcurrentLaunches, logs, components, List.of());
     }
 
     public Optional<ComponentConfig> component(String name) {

@@ -1,6 +1,7 @@
 package ai.stigmer.daemon;
 
 import ai.stigmer.Version;
+import ai.stigmer.alerts.AlertHooks;
 import ai.stigmer.config.ComponentConfig;
 import ai.stigmer.config.ConfigException;
 import ai.stigmer.config.ConfigLoader;
@@ -125,7 +126,8 @@ public final class DaemonMain {
                         + config.jmx().port() + ": " + e.getMessage());
                 return 1;
             }
-            try (jmx) {
+            try (jmx; AlertHooks alerts = AlertHooks.install(jmx.mbeanServer(),
+                    config.components().stream().map(ComponentConfig::name).toList(), config.alerts())) {
                 log.info("stigmer {} daemon started (pid {}, config {}, {} components, JMX {}:{}, containment: {})",
                         Version.VERSION, ProcessHandle.current().pid(), config.source(), config.components().size(),
                         config.jmx().host(), config.jmx().port(), daemon.containment().description());

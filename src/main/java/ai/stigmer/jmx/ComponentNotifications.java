@@ -23,6 +23,7 @@ public final class ComponentNotifications {
     public static final String RESTARTING = "ai.stigmer.component.restarting";
     public static final String RESTARTED = "ai.stigmer.component.restarted";
     public static final String FAILED = "ai.stigmer.component.failed";
+    public static final String REARMED = "ai.stigmer.component.rearmed";
     public static final String READY = "ai.stigmer.component.ready";
     public static final String NOT_READY = "ai.stigmer.component.not-ready";
 
@@ -34,6 +35,7 @@ public final class ComponentNotifications {
             ComponentEvent.Type.RESTARTING, RESTARTING,
             ComponentEvent.Type.RESTARTED, RESTARTED,
             ComponentEvent.Type.FAILED, FAILED,
+            ComponentEvent.Type.REARMED, REARMED,
             ComponentEvent.Type.READY, READY,
             ComponentEvent.Type.NOT_READY, NOT_READY);
 
@@ -47,9 +49,10 @@ public final class ComponentNotifications {
         return new MBeanNotificationInfo[] {
             new MBeanNotificationInfo(new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE},
                     AttributeChangeNotification.class.getName(), "The State attribute changed (old and new state words)"),
-            new MBeanNotificationInfo(new String[] {UNHEALTHY, RESTARTING, RESTARTED, FAILED, READY, NOT_READY},
+            new MBeanNotificationInfo(new String[] {UNHEALTHY, RESTARTING, RESTARTED, FAILED, REARMED, READY, NOT_READY},
                     Notification.class.getName(),
-                    "Health events: unhealthy, restarting, restarted, failed (restart limit reached), ready, not-ready"),
+                    "Health events: unhealthy, restarting, restarted, failed (restart limit reached), rearmed"
+                            + " (one more try after restart.rearmAfter), ready, not-ready"),
         };
     }
 

@@ -101,6 +101,11 @@ public final class JmxControlPlane implements AutoCloseable {
         }
     }
 
+    /** Where the beans are registered: in-daemon listeners (alert hooks) subscribe here. */
+    public MBeanServer mbeanServer() {
+        return server;
+    }
+
     /** The address clients connect to. */
     public JMXServiceURL address() {
         return address;

@@ -16,6 +16,8 @@ public record ComponentEvent(String component, Type type, State from, State to, 
         /** A restarted instance reached Running. */
         RESTARTED,
         FAILED,
+        /** A Failed component gets one more try after its cool-down (restart.rearmAfter). */
+        REARMED,
         READY,
         NOT_READY
     }

@@ -58,7 +58,9 @@ final class ComponentStateMachine {
         /** Start by hand, counters reset. */
         START,
         /** The automatic restart whose backoff has elapsed. */
-        RESTART
+        RESTART,
+        /** The one more try of a Failed component after its cool-down. */
+        REARM
     }
 
     /** What {@link ComponentSupervisor#status()} reads from other threads: the machine, frozen. */
@@ -109,6 +111,8 @@ final class ComponentStateMachine {
     private String stopFailure;
     private boolean closed;
     private boolean launchedByRestart;
+    /** The instance is the one more try after a cool-down (half-open): failing before minUptime means Failed again. */
+    private boolean halfOpen;
     private int restarts;
     private final RestartWindow window;
     private int consecutiveFailures;
@@ -292,6 +296,7 @@ final class ComponentStateMachine {
 
     private void startByHand() {
         resetCounters();
+        halfOpen = false;
         launchedByRestart = false;
         launch("start requested");
     }
@@ -532,6 +537,12 @@ final class ComponentStateMachine {
                 // Running for minUptime without failing: n goes back to 0 (SPEC §4).
                 if (isCurrent(gen) && state == State.RUNNING) {
                     consecutiveFailures = 0;
+                    if (halfOpen) {
+                        // The try after the cool-down held: the restart limit counts afresh.
+                        halfOpen = false;
+                        window.clear();
+                        out.add(new Effect.Log(Level.INFO, ComponentSupervisor.REARM_HELD));
+                    }
                 }
             }
             case BACKOFF -> {
@@ -545,6 +556,35 @@ final class ComponentStateMachine {
                     restartNow();
                 }
             }
+            case REARM -> {
+                if (closed || gen != generation || state != State.FAILED || stuck != null) {
+                    return;
+                }
+                if (stopping != null) {
+                    after = After.REARM; // Failed → Starting only once the old instance is gone
+                } else {
+                    rearmNow();
+                }
+            }
+        }
+    }
+
+    /** Failed → Starting: the cool-down after the restart limit has passed; one try, half-open. */
+    private void rearmNow() {
+        String line = ComponentSupervisor.REARMED + " after " + Durations.format(config.restart().rearmAfter())
+                + " (one more try)";
+        out.add(new Effect.Log(Level.INFO, line));
+        emit(Type.REARMED, State.FAILED, State.STARTING, line);
+        halfOpen = true;
+        launchedByRestart = true;
+        consecutiveFailures = 0;
+        launch("rearmed after its cool-down");
+    }
+
+    /** Schedules the one more try of a component just Failed by its restart limit, where configured. */
+    private void scheduleRearm() {
+        if (config.restart().rearms()) {
+            out.add(new Effect.ScheduleTimer(generation, Input.Timer.REARM, config.restart().rearmAfter()));
         }
     }
 
@@ -605,6 +645,16 @@ final class ComponentStateMachine {
             }
             return;
         }
+        if (halfOpen) {
+            // Starting, Running → Failed: the one more try failed before minUptime; cool down again.
+            halfOpen = false;
+            String line = ComponentSupervisor.REARM_FAILED + " (" + lastError + ")";
+            transition(State.FAILED, line);
+            out.add(new Effect.Log(Level.ERROR, line));
+            emit(Type.FAILED, State.UNHEALTHY, State.FAILED, line);
+            scheduleRearm();
+            return;
+        }
         int max = config.restart().maxRestarts();
         if (window.count(now) >= max) {
             // Restarting → Failed: the restart limit would be exceeded (SPEC §4).
@@ -613,6 +663,7 @@ final class ComponentStateMachine {
                     + " restarts within " + Durations.format(config.restart().window()) + "; last error: "
                     + lastError + ")"));
             emit(Type.FAILED, State.UNHEALTHY, State.FAILED, ComponentSupervisor.LIMIT_EXCEEDED);
+            scheduleRearm();
             return;
         }
         window.record(now);
@@ -694,6 +745,11 @@ final class ComponentStateMachine {
             case RESTART -> {
                 if (!closed && state == State.RESTARTING) {
                     restartNow();
+                }
+            }
+            case REARM -> {
+                if (!closed && state == State.FAILED && stuck == null) {
+                    rearmNow();
                 }
             }
         }

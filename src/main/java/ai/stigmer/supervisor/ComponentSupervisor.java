@@ -53,6 +53,12 @@ public final class ComponentSupervisor implements SupervisedComponent {
     /** The ERROR line and the {@code .failed} message of SPEC §5 and §6. */
     public static final String LIMIT_EXCEEDED =
             "Component has exceeded maximum restart limit - manual intervention required";
+    /** The INFO line when a Failed component gets one more try after restart.rearmAfter. */
+    public static final String REARMED = "Component rearmed";
+    /** The ERROR line when that try fails before minUptime: Failed again, until the next cool-down. */
+    public static final String REARM_FAILED = "Component failed again after its rearm - back to Failed";
+    /** The INFO line when that try has run minUptime: the restart limit counts afresh. */
+    public static final String REARM_HELD = "Component held after its rearm; restart limit counts afresh";
     /** The ERROR line and the start of the {@code .failed} message when a stop could not be proven done. */
     public static final String STOP_FAILED =
             "Component stop failed, its instance may still run - manual intervention required";

@@ -69,6 +69,8 @@ sealed interface Input {
         /** The instance has been Running for minUptime: the backoff goes back to its start (SPEC §4). */
         MIN_UPTIME,
         /** The backoff delay before an automatic restart has elapsed. */
-        BACKOFF
+        BACKOFF,
+        /** A component Failed by its restart limit has cooled down for restart.rearmAfter: one more try. */
+        REARM
     }
 }

@@ -28,7 +28,22 @@ class ConfigLoaderErrorsTest {
     static Stream<Arguments> brokenConfigs() {
         return Stream.of(
                 broken("unknown top-level key", "demon: {}\n" + OK_COMPONENT,
-                        "demon", "unknown key 'demon'; allowed here: daemon, defaults, components"),
+                        "demon", "unknown key 'demon'; allowed here: daemon, defaults, components, alerts"),
+                broken("an alert on an unknown event", "alerts: [ { events: [crashed], exec: { command: [notify] } } ]\n"
+                        + OK_COMPONENT, "alerts[0].events[0]", "unknown event 'crashed'; allowed: unhealthy, restarting,"
+                        + " restarted, failed, rearmed, ready, not-ready"),
+                broken("an alert with two hooks", "alerts: [ { events: [failed], exec: { command: [notify] },"
+                        + " webhook: { url: \"http://127.0.0.1:9/\" } } ]\n" + OK_COMPONENT,
+                        "alerts[0]", "has both exec and webhook; write two alerts for two hooks"),
+                broken("an alert without a hook", "alerts: [ { events: [failed] } ]\n" + OK_COMPONENT,
+                        "alerts[0]", "needs exactly one of exec or webhook"),
+                broken("an alert for an unknown component", "alerts: [ { events: [failed], components: [ap],"
+                        + " exec: { command: [notify] } } ]\n" + OK_COMPONENT,
+                        "alerts[0].components[0]", "unknown component 'ap'; components are: app"),
+                broken("a rearm after a negative cool-down", """
+                        defaults: { restart: { rearmAfter: -5m } }
+                        """ + OK_COMPONENT,
+                        "defaults.restart.rearmAfter", "must not be negative"),
                 broken("no components", "daemon: { jmx: { port: 50099 } }\n",
                         "components", "no components"),
                 broken("JMX on a public address", "daemon: { jmx: { host: 0.0.0.0 } }\n" + OK_COMPONENT,

@@ -222,6 +222,7 @@ class JmxControlPlaneTest {
                     .flatMap(n -> Arrays.stream(n.getNotifTypes())).collect(Collectors.toSet());
             assertEquals(Set.of("jmx.attribute.change", "ai.stigmer.component.unhealthy",
                     "ai.stigmer.component.restarting", "ai.stigmer.component.restarted", "ai.stigmer.component.failed",
+                    "ai.stigmer.component.rearmed",
                     "ai.stigmer.component.ready", "ai.stigmer.component.not-ready"), types);
             MBeanAttributeInfo state = Arrays.stream(info.getAttributes())
                     .filter(a -> a.getName().equals("State")).findFirst().orElseThrow();
