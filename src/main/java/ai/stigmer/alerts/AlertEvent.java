@@ -3,6 +3,7 @@ package ai.stigmer.alerts;
 import ai.stigmer.jmx.ComponentNotifications;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.management.Notification;
@@ -27,21 +28,16 @@ record AlertEvent(String component, String event, String from, String to, String
                 Instant.ofEpochMilli(n.getTimeStamp())));
     }
 
-    /** The variables an exec hook runs with. */
+    /** The variables an exec hook runs with: each field of {@link #json} as {@code STIGMER_<FIELD>}. */
     Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("STIGMER_COMPONENT", component);
-        env.put("STIGMER_EVENT", event);
-        env.put("STIGMER_FROM", from);
-        env.put("STIGMER_TO", to);
-        env.put("STIGMER_MESSAGE", message);
-        env.put("STIGMER_TIME", at.toString());
+        json().forEach((field, value) -> env.put("STIGMER_" + field.toUpperCase(Locale.ROOT), value));
         return env;
     }
 
     /** The body a webhook gets. */
-    Map<String, Object> json() {
-        Map<String, Object> body = new LinkedHashMap<>();
+    Map<String, String> json() {
+        Map<String, String> body = new LinkedHashMap<>();
         body.put("component", component);
         body.put("event", event);
         body.put("from", from);
