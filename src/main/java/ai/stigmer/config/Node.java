@@ -56,7 +56,10 @@ final class Node {
                 Map<String, Node> fields = new LinkedHashMap<>();
                 for (Map.Entry<?, ?> e : map.entrySet()) {
                     if (!(e.getKey() instanceof String key)) {
-                        throw new Invalid(join(path, String.valueOf(e.getKey())), "keys must be strings");
+                        // YAML 1.1 reads on, off, yes and no as booleans, keys included.
+                        String hint = e.getKey() instanceof Boolean ? " (on, off, yes and no are read as true or false:"
+                                + " quote them; alerts take events:, not on:)" : "";
+                        throw new Invalid(join(path, String.valueOf(e.getKey())), "keys must be strings" + hint);
                     }
                     fields.put(key, wrap(e.getValue(), join(path, key), layer, enclosing));
                 }

@@ -32,6 +32,9 @@ class ConfigLoaderErrorsTest {
                 broken("an alert on an unknown event", "alerts: [ { events: [crashed], exec: { command: [notify] } } ]\n"
                         + OK_COMPONENT, "alerts[0].events[0]", "unknown event 'crashed'; allowed: unhealthy, restarting,"
                         + " restarted, failed, rearmed, ready, not-ready"),
+                broken("an alert keyed on:, which YAML reads as true", "alerts: [ { on: [failed], exec: { command: [notify] } } ]\n"
+                        + OK_COMPONENT, "alerts[0].true", "keys must be strings (on, off, yes and no are read as true or false:"
+                        + " quote them; alerts take events:, not on:)"),
                 broken("an alert with two hooks", "alerts: [ { events: [failed], exec: { command: [notify] },"
                         + " webhook: { url: \"http://127.0.0.1:9/\" } } ]\n" + OK_COMPONENT,
                         "alerts[0]", "has both exec and webhook; write two alerts for two hooks"),
