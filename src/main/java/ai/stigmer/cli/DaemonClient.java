@@ -27,6 +27,7 @@ import javax.management.Attribute;
 import javax.management.JMException;
 import javax.management.MBeanException;
 import javax.management.MBeanServerConnection;
+import javax.management.NotificationListener;
 import javax.management.ObjectName;
 import javax.management.RuntimeMBeanException;
 import javax.management.openmbean.CompositeData;
@@ -50,7 +51,8 @@ final class DaemonClient implements AutoCloseable {
         "Containment", "MonitoringProblem"};
     private static final String[] COMPONENT_ATTRIBUTES = {"Name", "Kind", "State", "Ready", "Pid", "ContainerId",
         "UptimeSeconds", "Restarts", "RestartsInWindow", "ConsecutiveFailures", "NextRestartInMillis", "LastError",
-        "LastExitCode", "Stopping", "StopRemainingMillis", "LaunchQueuePosition"};
+        "LastExitCode", "Stopping", "StopRemainingMillis", "LaunchQueuePosition", "HasReadinessProbe",
+        "ReadinessProblem", "WaitingFor"};
 
     private final JMXConnector connector;
     private final MBeanServerConnection connection;
@@ -80,6 +82,8 @@ final class DaemonClient implements AutoCloseable {
         Map<String, Object> env = new HashMap<>();
         env.put(JMXConnector.CREDENTIALS, new String[] {role, password});
         env.put("jmx.remote.x.client.connection.check.period", 0L);
+        // A follower's fetch of notifications is a long poll: it must end well before a reply counts as missing.
+        env.put("jmx.remote.x.notification.fetch.timeout", responseTimeout.dividedBy(2).toMillis());
         FutureTask<JMXConnector> login = new FutureTask<>(() -> {
             // What service:jmx:rmi:///jndi/rmi://host:port/jmxrmi means, without loading JNDI (status speed).
             RMIServer server = (RMIServer) LocateRegistry.getRegistry(jmx.host(), jmx.port()).lookup("jmxrmi");
@@ -208,7 +212,41 @@ final class DaemonClient implements AutoCloseable {
                 // A daemon without these attributes (older than SPEC §6's Stopping) is never stopping.
                 Boolean.TRUE.equals(c.get("Stopping")), num(c, "StopRemainingMillis", -1),
                 // Nor does one without a launch limit wait for a slot.
-                (int) num(c, "LaunchQueuePosition", 0));
+                (int) num(c, "LaunchQueuePosition", 0),
+                // Nor does one without these tell readiness problems or dependencies apart from errors.
+                Boolean.TRUE.equals(c.get("HasReadinessProbe")), str(c, "ReadinessProblem"), str(c, "WaitingFor"));
+    }
+
+    /** The component notifications the daemon remembers ({@code RecentEvents}), oldest first. */
+    List<EventLine> recentEvents() {
+        Object rows = attributes(ObjectNames.daemon(), new String[] {"RecentEvents"}).get("RecentEvents");
+        if (!(rows instanceof CompositeData[] array)) {
+            throw new CliException(ExitCode.FAILURE, "this stigmer daemon remembers no events (no RecentEvents attribute)");
+        }
+        return Arrays.stream(array).map(EventLine::ofRow).toList();
+    }
+
+    /**
+     * Hands every notification of every Component MXBean to {@code events} from now on, and what
+     * happens to the connection ({@code JMXConnectionNotification}s: failed, closed, notifications
+     * lost) to {@code connectionEvents}.
+     */
+    void subscribe(NotificationListener events, NotificationListener connectionEvents) {
+        connector.addConnectionNotificationListener(connectionEvents, null, null);
+        for (String name : componentNames()) {
+            try {
+                connection.addNotificationListener(ObjectNames.component(name), events, null, null);
+            } catch (IOException e) {
+                throw unreachable(jmx, home, reason(e, responseTimeout));
+            } catch (JMException | RuntimeException e) {
+                throw failure("listening to " + name, e);
+            }
+        }
+    }
+
+    /** What a connection lost while in use means, as for a failed login: not running (3) or not answering (4). */
+    CliException lost(String reason) {
+        return unreachable(jmx, home, reason);
     }
 
     /** The component names, in start order. */

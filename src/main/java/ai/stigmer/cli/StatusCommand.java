@@ -15,12 +15,14 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code stigmer server status [--json]} (also {@code stigmer-status}): exit 0 all Running, 1 not,
- * 3 no daemon, 4 a daemon that does not answer or refuses the credentials.
+ * {@code stigmer server status [--json]} (also {@code stigmer-status}): exit 0 all Running and every
+ * component with a readiness probe Ready, 1 not, 3 no daemon, 4 a daemon that does not answer or
+ * refuses the credentials.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show every component and its health, read over JMX.",
-            "Exit 0 when all are Running, 1 when some are not, 3 when the daemon is not running, "
+            "Exit 0 when all are Running (and Ready, where they have a readiness probe), 1 when some are not,"
+                + " 3 when the daemon is not running, "
                 + "4 when it runs but does not answer in time or refuses the credentials."})
 final class StatusCommand implements Callable<Integer> {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -84,19 +86,28 @@ final class StatusCommand implements Callable<Integer> {
         StatusReport report;
         try (DaemonClient client = DaemonClient.connect(jmx, env.home(), JmxCredentials.MONITOR, TIMEOUT)) {
             report = client.status();
-        } catch (CliException.NotRunning e) {
-            out.println(json ? StatusFormatter.notRunningJson(e.getMessage()) : e.getMessage());
-            return ExitCode.NOT_RUNNING;
         } catch (CliException e) {
-            if (e.exitCode() != ExitCode.NOT_ANSWERING) {
-                throw e;
-            }
-            // The daemon runs (its lock is held): one line, on the output monitors read.
-            out.println(json ? StatusFormatter.notReadableJson(e instanceof CliException.CredentialsRefused, e.getMessage())
-                    : e.getMessage());
-            return ExitCode.NOT_ANSWERING;
+            return unreadable(e, json, out);
         }
         out.print(json ? StatusFormatter.json(report) + "\n" : StatusFormatter.text(report));
         return StatusFormatter.exitCode(report);
+    }
+
+    /**
+     * A daemon that is not running (3), does not answer or refuses the credentials (4): one line (or
+     * one JSON object) on the output monitors read, and its exit code; any other failure is rethrown.
+     */
+    static int unreadable(CliException e, boolean json, PrintWriter out) {
+        if (e instanceof CliException.NotRunning) {
+            out.println(json ? StatusFormatter.notRunningJson(e.getMessage()) : e.getMessage());
+            return ExitCode.NOT_RUNNING;
+        }
+        if (e.exitCode() != ExitCode.NOT_ANSWERING) {
+            throw e;
+        }
+        // The daemon runs (its lock is held).
+        out.println(json ? StatusFormatter.notReadableJson(e instanceof CliException.CredentialsRefused, e.getMessage())
+                : e.getMessage());
+        return ExitCode.NOT_ANSWERING;
     }
 }

@@ -14,9 +14,9 @@ final class StatusFormatter {
 
     private StatusFormatter() {}
 
-    /** 0 when every component is Running, 1 otherwise. */
+    /** 0 when every component is Running and every one with a readiness probe Ready, 1 otherwise. */
     static int exitCode(StatusReport report) {
-        return report.allRunning() ? ExitCode.OK : ExitCode.FAILURE;
+        return report.allRunning() && report.allReady() ? ExitCode.OK : ExitCode.FAILURE;
     }
 
     static String text(StatusReport report) {
@@ -27,11 +27,14 @@ final class StatusFormatter {
             // SPEC §4/§7: while an instance is being stopped, status says so, with its old pid.
             String shown = c.stopping() ? "Stopping" : c.state();
             out.append("  Status:   ").append(shown).append(' ').append(indicator(shown))
-                    .append(launchWait(c)).append('\n');
+                    .append(launchWait(c)).append(dependencyWait(c)).append('\n');
             String instance = c.hasInstance() ? (c.docker() ? shortId(c.containerId()) : String.valueOf(c.pid())) : "-";
             out.append(c.docker() ? "  Container: " : "  PID:      ").append(instance).append('\n');
             out.append("  Uptime:   ").append(c.hasInstance() ? duration(c.uptimeSeconds()) : "-").append('\n');
             out.append("  Restarts: ").append(c.restarts()).append('\n');
+            if (c.hasReadinessProbe()) {
+                out.append("  Ready:    ").append(c.ready() ? "yes" : "no (" + c.readinessProblem() + ")").append('\n');
+            }
             if (!c.running() && !c.lastError().isEmpty()) {
                 out.append("  Error:    ").append(c.lastError()).append('\n');
             }
@@ -58,6 +61,7 @@ final class StatusFormatter {
         root.put("daemon", daemon);
         root.put("components", report.components().stream().map(StatusFormatter::json).toList());
         root.put("allRunning", report.allRunning());
+        root.put("allReady", report.allReady());
         root.put("healthMonitoring", report.monitoringActive());
         root.put("healthMonitoringProblem", report.monitoringActive() ? "" : report.monitoringProblem());
         return Json.write(root);
@@ -99,6 +103,9 @@ final class StatusFormatter {
         m.put("kind", c.kind());
         m.put("state", c.state());
         m.put("ready", c.ready());
+        m.put("hasReadinessProbe", c.hasReadinessProbe());
+        m.put("readinessProblem", c.readinessProblem());
+        m.put("waitingFor", c.waitingFor());
         m.put("pid", c.pid());
         m.put("containerId", c.containerId());
         m.put("uptimeSeconds", c.uptimeSeconds());
@@ -121,6 +128,11 @@ final class StatusFormatter {
             return "";
         }
         return " (waiting for a launch slot, " + (place == 1 ? "next" : (place - 1) + " ahead") + ")";
+    }
+
+    /** " (waiting for stigmer-server)" while the daemon holds a Stopped component back for its dependencies. */
+    private static String dependencyWait(StatusReport.Component c) {
+        return c.waitingFor().isEmpty() || c.stopping() ? "" : " (waiting for " + c.waitingFor() + ")";
     }
 
     /** "SIGKILL in 4s" while SIGTERM has time left; what is waited for once it has run out. */

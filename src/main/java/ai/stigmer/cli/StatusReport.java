@@ -27,12 +27,24 @@ record StatusReport(long daemonPid, String version, long uptimeSeconds, boolean 
      * One component's attributes (SPEC §6). {@code stopping}: its instance is being stopped (then
      * {@code pid} is still the old one); {@code stopRemainingMillis}: time left before SIGKILL, −1
      * when not stopping; {@code launchQueuePosition}: its place in the line of launches waiting for a
-     * slot, 1 when next, 0 when not waiting.
+     * slot, 1 when next, 0 when not waiting; {@code hasReadinessProbe}: it has one, so status says
+     * whether it is Ready, and {@code readinessProblem} why not; {@code waitingFor}: the dependencies
+     * a Stopped component waits for, "" when none.
      */
     record Component(String name, String kind, String state, boolean ready, long pid, String containerId,
             long uptimeSeconds, int restarts, int restartsInWindow, int consecutiveFailures,
             long nextRestartInMillis, String lastError, int lastExitCode, boolean stopping, long stopRemainingMillis,
-            int launchQueuePosition) {
+            int launchQueuePosition, boolean hasReadinessProbe, String readinessProblem, String waitingFor) {
+
+        /** The attributes of a component without readiness probe that waits for no dependency. */
+        Component(String name, String kind, String state, boolean ready, long pid, String containerId,
+                long uptimeSeconds, int restarts, int restartsInWindow, int consecutiveFailures,
+                long nextRestartInMillis, String lastError, int lastExitCode, boolean stopping, long stopRemainingMillis,
+                int launchQueuePosition) {
+            this(name, kind, state, ready, pid, containerId, uptimeSeconds, restarts, restartsInWindow,
+                    consecutiveFailures, nextRestartInMillis, lastError, lastExitCode, stopping, stopRemainingMillis,
+                    launchQueuePosition, false, "", "");
+        }
 
         /** The attributes of a component that waits for no launch slot. */
         Component(String name, String kind, String state, boolean ready, long pid, String containerId,
@@ -55,6 +67,11 @@ record StatusReport(long daemonPid, String version, long uptimeSeconds, boolean 
             return "Running".equals(state) && !stopping;
         }
 
+        /** Ready, or without a readiness probe to say otherwise. */
+        boolean readyOrUnprobed() {
+            return ready || !hasReadinessProbe;
+        }
+
         boolean docker() {
             return "docker".equals(kind);
         }
@@ -67,5 +84,10 @@ record StatusReport(long daemonPid, String version, long uptimeSeconds, boolean 
 
     boolean allRunning() {
         return components.stream().allMatch(Component::running);
+    }
+
+    /** Every component with a readiness probe is Ready. */
+    boolean allReady() {
+        return components.stream().allMatch(Component::readyOrUnprobed);
     }
 }

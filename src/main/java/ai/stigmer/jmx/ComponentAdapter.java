@@ -29,7 +29,11 @@ final class ComponentAdapter implements ComponentMXBean {
     @Override public String getName() { return component.name(); }
     @Override public String getKind() { return status().kind(); }
     @Override public String getState() { return status().state().word(); }
+    @Override public int getStateCode() { return status().state().code(); }
     @Override public boolean isReady() { return status().ready(); }
+    @Override public boolean getHasReadinessProbe() { return status().hasReadinessProbe(); }
+    @Override public String getReadinessProblem() { return status().readinessProblem(); }
+    @Override public String getWaitingFor() { return status().waitingFor(); }
     @Override public long getPid() { return status().pid(); }
     @Override public String getContainerId() { return status().containerId(); }
     @Override public long getUptimeSeconds() { return status().uptimeSeconds(); }

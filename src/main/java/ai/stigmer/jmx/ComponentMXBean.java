@@ -20,9 +20,33 @@ public interface ComponentMXBean {
     @Description("State: Starting, Running, Unhealthy, Restarting, Stopped or Failed")
     String getState();
 
+    /**
+     * {@code State} as a fixed number, for JMX tools that graph numbers only: Stopped 0, Starting 1,
+     * Running 2, Unhealthy 3, Restarting 4, Failed 5.
+     */
+    @Description("State as a number, for graphs: Stopped 0, Starting 1, Running 2, Unhealthy 3, Restarting 4, Failed 5")
+    int getStateCode();
+
     /** Whether the readiness probe currently passes; never causes a restart. */
     @Description("Whether the readiness probe passes (never causes a restart)")
     boolean isReady();
+
+    /** Whether the component has a readiness probe at all (without one it is Ready once Running). */
+    @Description("Whether the component has a readiness probe (without one it is Ready as soon as it is Running)")
+    boolean getHasReadinessProbe();
+
+    /**
+     * Why a component with a readiness probe is not Ready: the probe's last failure as it reports it
+     * ({@code readiness: http http://127.0.0.1:8080/: HTTP status 503}), {@code readiness probe has
+     * not passed yet}, or {@code component is <State>}; "" when Ready or without a readiness probe.
+     */
+    @Description("Why the component is not Ready: the readiness probe's last failure (probe: check: reason),"
+            + " 'readiness probe has not passed yet' or 'component is <State>'; empty when Ready or without a readiness probe")
+    String getReadinessProblem();
+
+    /** The dependencies a Stopped component waits for before the daemon starts it; "" when none. */
+    @Description("Dependencies (comma-separated) this Stopped component waits for before it is started; empty when not waiting")
+    String getWaitingFor();
 
     /** The pid of the running instance, −1 if there is none (or it is a container). */
     @Description("Pid of the current instance, -1 if none")

@@ -4,6 +4,7 @@ import ai.stigmer.supervisor.ComponentEvent;
 import ai.stigmer.supervisor.ComponentListener;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import javax.management.Notification;
 import javax.management.NotificationBroadcasterSupport;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
@@ -20,13 +21,16 @@ final class ComponentNotifier implements ComponentListener {
     private final ObjectName source;
     private final NotificationBroadcasterSupport broadcaster;
     private final Executor dispatch;
+    private final RecentEvents recent;
     private long sequence;
     private volatile boolean closed;
 
-    ComponentNotifier(ObjectName source, NotificationBroadcasterSupport broadcaster, Executor dispatch) {
+    ComponentNotifier(ObjectName source, NotificationBroadcasterSupport broadcaster, Executor dispatch,
+            RecentEvents recent) {
         this.source = source;
         this.broadcaster = broadcaster;
         this.dispatch = dispatch;
+        this.recent = recent;
     }
 
     @Override
@@ -41,10 +45,12 @@ final class ComponentNotifier implements ComponentListener {
         }
     }
 
-    /** Runs on the dispatch thread only. */
+    /** Runs on the dispatch thread only: the ring and the listeners see the same order. */
     private void send(ComponentEvent event) {
         try {
-            broadcaster.sendNotification(ComponentNotifications.toNotification(event, source, ++sequence));
+            Notification n = ComponentNotifications.toNotification(event, source, ++sequence);
+            recent.add(EventRow.of(n));
+            broadcaster.sendNotification(n);
         } catch (RuntimeException e) {
             LOG.warn("Could not send JMX notification for {}", event, e);
         }

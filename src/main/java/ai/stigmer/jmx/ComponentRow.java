@@ -26,9 +26,13 @@ public final class ComponentRow {
     private final boolean stopping;
     private final long stopRemainingMillis;
     private final int launchQueuePosition;
+    private final int stateCode;
+    private final boolean hasReadinessProbe;
+    private final String readinessProblem;
+    private final String waitingFor;
 
-    @ConstructorProperties({"name", "kind", "state", "ready", "pid", "containerId", "uptimeSeconds", "restarts", "restartsInWindow", "consecutiveFailures", "nextRestartInMillis", "lastError", "lastExitCode", "stopping", "stopRemainingMillis", "launchQueuePosition"})
-    public ComponentRow(String name, String kind, String state, boolean ready, long pid, String containerId, long uptimeSeconds, int restarts, int restartsInWindow, int consecutiveFailures, long nextRestartInMillis, String lastError, int lastExitCode, boolean stopping, long stopRemainingMillis, int launchQueuePosition) {
+    @ConstructorProperties({"name", "kind", "state", "ready", "pid", "containerId", "uptimeSeconds", "restarts", "restartsInWindow", "consecutiveFailures", "nextRestartInMillis", "lastError", "lastExitCode", "stopping", "stopRemainingMillis", "launchQueuePosition", "stateCode", "hasReadinessProbe", "readinessProblem", "waitingFor"})
+    public ComponentRow(String name, String kind, String state, boolean ready, long pid, String containerId, long uptimeSeconds, int restarts, int restartsInWindow, int consecutiveFailures, long nextRestartInMillis, String lastError, int lastExitCode, boolean stopping, long stopRemainingMillis, int launchQueuePosition, int stateCode, boolean hasReadinessProbe, String readinessProblem, String waitingFor) {
         this.name = name;
         this.kind = kind;
         this.state = state;
@@ -45,12 +49,17 @@ public final class ComponentRow {
         this.stopping = stopping;
         this.stopRemainingMillis = stopRemainingMillis;
         this.launchQueuePosition = launchQueuePosition;
+        this.stateCode = stateCode;
+        this.hasReadinessProbe = hasReadinessProbe;
+        this.readinessProblem = readinessProblem;
+        this.waitingFor = waitingFor;
     }
 
     static ComponentRow of(ComponentStatus s) {
         return new ComponentRow(s.name(), s.kind(), s.state().word(), s.ready(), s.pid(), s.containerId(),
                 s.uptimeSeconds(), s.restarts(), s.restartsInWindow(), s.consecutiveFailures(), s.nextRestartInMillis(),
-                s.lastError(), s.lastExitCode(), s.stopping(), s.stopRemainingMillis(), s.launchQueuePosition());
+                s.lastError(), s.lastExitCode(), s.stopping(), s.stopRemainingMillis(), s.launchQueuePosition(),
+                s.state().code(), s.hasReadinessProbe(), s.readinessProblem(), s.waitingFor());
     }
 
     public String getName() { return name; }
@@ -69,4 +78,8 @@ public final class ComponentRow {
     public boolean isStopping() { return stopping; }
     public long getStopRemainingMillis() { return stopRemainingMillis; }
     public int getLaunchQueuePosition() { return launchQueuePosition; }
+    public int getStateCode() { return stateCode; }
+    public boolean getHasReadinessProbe() { return hasReadinessProbe; }
+    public String getReadinessProblem() { return readinessProblem; }
+    public String getWaitingFor() { return waitingFor; }
 }

@@ -13,11 +13,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class DaemonAdapter implements DaemonMXBean {
     private final Supervision supervision;
     private final Runnable shutdown;
+    private final RecentEvents recent;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
 
-    DaemonAdapter(Supervision supervision, Runnable shutdown) {
+    DaemonAdapter(Supervision supervision, Runnable shutdown, RecentEvents recent) {
         this.supervision = supervision;
         this.shutdown = shutdown;
+        this.recent = recent;
     }
 
     @Override public long getPid() { return ProcessHandle.current().pid(); }
@@ -35,6 +37,11 @@ final class DaemonAdapter implements DaemonMXBean {
     @Override
     public List<ComponentRow> getComponents() {
         return supervision.components().stream().map(c -> ComponentRow.of(c.status())).toList();
+    }
+
+    @Override
+    public List<EventRow> getRecentEvents() {
+        return recent.rows();
     }
 
     @Override

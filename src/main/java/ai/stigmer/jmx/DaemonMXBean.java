@@ -47,6 +47,15 @@ public interface DaemonMXBean {
     @Description("Every component's status (the attributes of its Component MXBean), in start order: one read for a whole status")
     List<ComponentRow> getComponents();
 
+    /**
+     * The last 200 component notifications of every component, oldest first, each with its
+     * component, sequence number (increasing per component), type, event, from, to, message and
+     * timestamp (epoch ms); {@code stigmer server events} prints them.
+     */
+    @Description("The last 200 component notifications (component, sequence, type, event, from, to, message,"
+            + " timestamp in epoch ms), oldest first; sequence numbers increase per component")
+    List<EventRow> getRecentEvents();
+
     /** Stops every component (dependents first), then the daemon; returns at once. */
     @Description("Stop every component (dependents first), then the daemon")
     void shutdown();

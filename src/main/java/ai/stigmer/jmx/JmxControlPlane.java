@@ -61,6 +61,7 @@ public final class JmxControlPlane implements AutoCloseable {
     private final MBeanServer server;
     private final List<ObjectName> registered = new ArrayList<>();
     private final List<ComponentNotifier> notifiers = new ArrayList<>();
+    private final RecentEvents recent = new RecentEvents();
     private final ExecutorService dispatch = Executors.newSingleThreadExecutor(Threads.daemon("stigmer-jmx-events"));
     private final ExecutorService lanes = Executors.newCachedThreadPool(Threads.daemon("stigmer-jmx-notify"));
     private ReadOnlyRegistry registry;
@@ -112,13 +113,13 @@ public final class JmxControlPlane implements AutoCloseable {
     }
 
     private void registerBeans(Supervision supervision, Runnable shutdown) throws IOException {
-        register(ObjectNames.daemon(), new DescribedMBean(new DaemonAdapter(supervision, shutdown), DaemonMXBean.class));
+        register(ObjectNames.daemon(), new DescribedMBean(new DaemonAdapter(supervision, shutdown, recent), DaemonMXBean.class));
         for (SupervisedComponent component : supervision.components()) {
             ObjectName name = ObjectNames.component(component.name());
             LaneBroadcaster broadcaster = new LaneBroadcaster(lanes, ComponentNotifications.info());
             register(name, new DescribedEmitterMBean(
                     new ComponentAdapter(component, OPERATION_TIMEOUT), ComponentMXBean.class, broadcaster));
-            ComponentNotifier notifier = new ComponentNotifier(name, broadcaster, dispatch);
+            ComponentNotifier notifier = new ComponentNotifier(name, broadcaster, dispatch, recent);
             notifiers.add(notifier);
             component.addListener(notifier);
         }

@@ -63,10 +63,15 @@ final class ComponentStateMachine {
         REARM
     }
 
-    /** What {@link ComponentSupervisor#status()} reads from other threads: the machine, frozen. */
+    /**
+     * What {@link ComponentSupervisor#status()} reads from other threads: the machine, frozen.
+     * {@code waitingFor} names the dependencies a Stopped component waits for ("" when it waits for
+     * none); {@code readinessFailure} is how the current instance's readiness probe last failed, ""
+     * once it is ready.
+     */
     record Snapshot(State state, boolean ready, long pid, String containerId, long startedAt, int restarts,
             long[] restartTimes, int consecutiveFailures, long nextRestartAt, String lastError, int lastExitCode,
-            boolean stopping, long stopStartedAt) {
+            boolean stopping, long stopStartedAt, String waitingFor, String readinessFailure) {
 
         /** @param launchQueuePosition its place in the launch gate's line, 0 when not waiting for a slot */
         ComponentStatus toStatus(ComponentConfig config, long now, int launchQueuePosition) {
@@ -85,7 +90,19 @@ final class ComponentStateMachine {
                     state == State.RESTARTING && nextRestartAt >= 0
                             ? Math.max(0, Duration.ofNanos(nextRestartAt - now).toMillis()) : -1,
                     lastError, lastExitCode, config.dependsOn(), stopping, stopRemaining,
-                    state == State.STARTING ? launchQueuePosition : 0);
+                    state == State.STARTING ? launchQueuePosition : 0,
+                    ProbeKind.READINESS.of(config) != null, readinessProblem(config), waitingFor);
+        }
+
+        /** Why a component with a readiness probe is not Ready: the probe's own words where it has spoken. */
+        private String readinessProblem(ComponentConfig config) {
+            if (ready || ProbeKind.READINESS.of(config) == null) {
+                return "";
+            }
+            if (state != State.RUNNING) {
+                return "component is " + state.word();
+            }
+            return readinessFailure.isEmpty() ? "readiness probe has not passed yet" : readinessFailure;
         }
     }
 
@@ -120,6 +137,8 @@ final class ComponentStateMachine {
     private String lastError = "";
     private int lastExitCode = -1;
     private String waitingFor = "";
+    /** How the current instance's readiness probe last failed; "" once it passes. */
+    private String readinessFailure = "";
     private final Map<ProbeKind, Integer> successes = new EnumMap<>(ProbeKind.class);
     private final Map<ProbeKind, Integer> failures = new EnumMap<>(ProbeKind.class);
     /** Per probe, when its run in flight began: one run of each probe at a time, whatever timers fire. */
@@ -203,12 +222,11 @@ final class ComponentStateMachine {
     Snapshot snapshot() {
         Tracked shown = current != null ? current
                 : stopping != null && stopping.target() != null ? stopping.target() : stuck;
-        String error = !waitingFor.isEmpty() && state == State.STOPPED && stopping == null
-                ? "waiting for " + waitingFor : lastError;
+        boolean waiting = !waitingFor.isEmpty() && state == State.STOPPED && stopping == null;
         return new Snapshot(state, ready, shown == null ? -1 : shown.pid(), shown == null ? "" : shown.containerId(),
                 current == null ? Long.MIN_VALUE : current.startedAt(), restarts, window.snapshot(),
-                consecutiveFailures, nextRestartAt, error, lastExitCode, stopping != null,
-                stopping == null ? -1 : stopping.startedAt());
+                consecutiveFailures, nextRestartAt, lastError, lastExitCode, stopping != null,
+                stopping == null ? -1 : stopping.startedAt(), waiting ? waitingFor : "", readinessFailure);
     }
 
     // ---- commands ----
@@ -375,6 +393,7 @@ final class ComponentStateMachine {
         successes.clear();
         failures.clear();
         probeRuns.clear();
+        readinessFailure = "";
         ProbeSpec startup = probes.get(ProbeKind.STARTUP);
         if (startup == null) {
             enterRunning();
@@ -506,6 +525,8 @@ final class ComponentStateMachine {
                 } else if (bad >= spec.failureThreshold()) {
                     setReady(false, "readiness probe failed: " + result.check() + ": " + result.reason());
                 }
+                // Status gives the last failure as the reason for not Ready, until the probe makes it Ready.
+                readinessFailure = ready ? "" : result.passed() ? readinessFailure : result.describe();
             }
         }
         scheduleNext(gen, kind, spec, started);

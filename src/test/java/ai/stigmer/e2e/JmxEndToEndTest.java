@@ -49,10 +49,10 @@ class JmxEndToEndTest {
     private static final Set<String> COMPONENT_ATTRIBUTES = Set.of("Name", "Kind", "State", "Ready", "Pid",
             "ContainerId", "UptimeSeconds", "Restarts", "RestartsInWindow", "ConsecutiveFailures",
             "NextRestartInMillis", "LastError", "LastExitCode", "Stopping", "StopRemainingMillis",
-            "LaunchQueuePosition");
+            "LaunchQueuePosition", "StateCode", "HasReadinessProbe", "ReadinessProblem", "WaitingFor");
     private static final Set<String> DAEMON_ATTRIBUTES =
             Set.of("Pid", "UptimeSeconds", "Version", "MonitoringActive", "ComponentNames", "Containment",
-                    "MonitoringProblem", "Components");
+                    "MonitoringProblem", "Components", "RecentEvents");
     private static final List<String> HEALTH_EVENTS =
             List.of(ComponentNotifications.UNHEALTHY, ComponentNotifications.RESTARTING, ComponentNotifications.RESTARTED);
 
@@ -114,6 +114,7 @@ class JmxEndToEndTest {
             assertEquals("steady", steady.get("Name"));
             assertEquals("process", steady.get("Kind"));
             assertEquals("Running", steady.get("State"));
+            assertEquals(2, steady.get("StateCode"), "Running is StateCode 2");
             assertInstanceOf(Boolean.class, steady.get("Ready"));
             long pid = (Long) steady.get("Pid");
             assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "Pid is the live instance");
@@ -141,6 +142,7 @@ class JmxEndToEndTest {
             assertEquals(COMPONENT_ATTRIBUTES, rows[0].getCompositeType().keySet().stream()
                     .map(k -> Character.toUpperCase(k.charAt(0)) + k.substring(1)).collect(Collectors.toSet()));
             assertEquals("Running", rows[0].get("state"));
+            assertEquals(2, rows[0].get("stateCode"));
             assertEquals(pid, rows[0].get("pid"));
             assertEquals("process", rows[0].get("kind"));
 
@@ -217,6 +219,7 @@ class JmxEndToEndTest {
                     "maxRestarts 2: " + describe(seen));
             install.awaitState("flaky", "Failed", WAIT);
             assertEquals(-1L, install.pid("flaky"));
+            assertEquals(5, install.attribute("flaky", "StateCode"), "Failed is StateCode 5");
 
             Files.createFile(okFile);
             mbs.invoke(component("flaky"), "restart", null, null);

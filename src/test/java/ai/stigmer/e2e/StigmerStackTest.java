@@ -189,7 +189,7 @@ class StigmerStackTest extends WithStigmerInstall {
             assertTrue(server.contains("Error:    exited with code 3 (last output: " + inUse + ")"), status.out());
             assertTrue(Set.of("Unhealthy", "Restarting", "Starting").contains(install.state(SERVER)));
             String runner = block(status.out(), "Workflow Runner");
-            assertTrue(runner.contains("Status:   Stopped ○") && runner.contains("Error:    waiting for stigmer-server")
+            assertTrue(runner.contains("Status:   Stopped ○ (waiting for stigmer-server)") && !runner.contains("Error:")
                     && runner.contains("Restarts: 0"), status.out());
             assertEquals(-1, install.pid(RUNNER));
             assertTrue(install.log(SERVER).contains(inUse), install.log(SERVER));

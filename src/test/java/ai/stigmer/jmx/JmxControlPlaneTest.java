@@ -86,7 +86,9 @@ class JmxControlPlaneTest {
                     Map.entry("UptimeSeconds", 125L), Map.entry("Restarts", 2), Map.entry("RestartsInWindow", 1),
                     Map.entry("ConsecutiveFailures", 0), Map.entry("NextRestartInMillis", -1L),
                     Map.entry("LastError", ""), Map.entry("LastExitCode", -1), Map.entry("Stopping", false),
-                    Map.entry("StopRemainingMillis", -1L), Map.entry("LaunchQueuePosition", 0)), s);
+                    Map.entry("StopRemainingMillis", -1L), Map.entry("LaunchQueuePosition", 0),
+                    Map.entry("StateCode", 2), Map.entry("HasReadinessProbe", false), Map.entry("ReadinessProblem", ""),
+                    Map.entry("WaitingFor", "")), s);
             assertEquals("abc123456789ffff", conn.getAttribute(AGENT, "ContainerId"));
             assertEquals("docker", conn.getAttribute(AGENT, "Kind"));
 

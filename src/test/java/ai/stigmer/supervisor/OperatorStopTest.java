@@ -122,7 +122,7 @@ class OperatorStopTest {
                 scheduler, Runnable::run, new RecordingLog(), store, new Backoff(workerConfig.restart().backoff(), () -> 0.5));
         new Supervisor(List.of(server, worker), scheduler).start(c -> Optional.empty());
         scheduler.runDue();
-        assertEquals("waiting for server", worker.status().lastError());
+        assertEquals("server", worker.status().waitingFor());
         worker.stop();
         scheduler.runDue();
 

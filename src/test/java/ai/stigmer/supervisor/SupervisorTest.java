@@ -44,7 +44,8 @@ class SupervisorTest {
         assertEquals(State.RUNNING, server.status().state());
         assertFalse(server.status().ready());
         assertEquals(State.STOPPED, worker.status().state());
-        assertEquals("waiting for server", worker.status().lastError());
+        assertEquals("server", worker.status().waitingFor());
+        assertEquals("", worker.status().lastError(), "waiting for a dependency is not an error");
         assertTrue(workerRuntime.launched.isEmpty());
 
         scheduler.advance(Duration.ofSeconds(2));
