@@ -10,9 +10,10 @@ import java.util.Optional;
  *
  * @param maxConcurrentLaunches launches in flight at once, host-wide ({@code daemon.maxConcurrentLaunches})
  * @param logs rotation of daemon.log and daemon.out ({@code daemon.logs})
+ * @param http the metrics and health endpoints ({@code daemon.http})
  */
 public record StigmerConfig(Path source, JmxConfig jmx, int maxConcurrentLaunches, LogsSpec logs,
-        List<ComponentConfig> components) {
+        List<ComponentConfig> components, HttpConfig http) {
 
     /** Launches in flight at once when the file does not say: the number of cores. */
     public static int defaultMaxConcurrentLaunches() {
@@ -24,6 +25,12 @@ public record StigmerConfig(Path source, JmxConfig jmx, int maxConcurrentLaunche
         if (maxConcurrentLaunches < 1) {
             throw new IllegalArgumentException("maxConcurrentLaunches must be at least 1: " + maxConcurrentLaunches);
         }
+    }
+
+    /** With the default endpoints, next to JMX. */
+    public StigmerConfig(Path source, JmxConfig jmx, int maxConcurrentLaunches, LogsSpec logs,
+            List<ComponentConfig> components) {
+        this(source, jmx, maxConcurrentLaunches, logs, components, HttpConfig.besides(jmx));
     }
 
     /** With the default daemon settings. */
