@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import javax.management.Attribute;
 import javax.management.JMException;
 import javax.management.MBeanException;
@@ -181,9 +182,14 @@ final class DaemonClient implements AutoCloseable {
      * its {@code Components} rows; a daemon without that attribute is read component by component.
      */
     StatusReport status() {
+        return status(this::attributes);
+    }
+
+    /** {@link #status()} from the attributes {@code read} gives: the daemon reads its own beans so. */
+    static StatusReport status(BiFunction<ObjectName, String[], Map<String, Object>> read) {
         String[] names = Arrays.copyOf(DAEMON_ATTRIBUTES, DAEMON_ATTRIBUTES.length + 1);
         names[DAEMON_ATTRIBUTES.length] = "Components";
-        Map<String, Object> d = attributes(ObjectNames.daemon(), names);
+        Map<String, Object> d = read.apply(ObjectNames.daemon(), names);
         List<StatusReport.Component> components = new ArrayList<>();
         if (d.get("Components") instanceof CompositeData[] rows) {
             for (CompositeData row : rows) {
@@ -195,7 +201,7 @@ final class DaemonClient implements AutoCloseable {
             }
         } else {
             for (String name : names(d)) {
-                components.add(component(name, attributes(ObjectNames.component(name), COMPONENT_ATTRIBUTES)));
+                components.add(component(name, read.apply(ObjectNames.component(name), COMPONENT_ATTRIBUTES)));
             }
         }
         return new StatusReport(num(d, "Pid", -1), str(d, "Version"), num(d, "UptimeSeconds", 0),

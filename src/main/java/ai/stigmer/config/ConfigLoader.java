@@ -172,7 +172,7 @@ public final class ConfigLoader {
                 ? StigmerConfig.defaultMaxConcurrentLaunches()
                 : launches.integer(1, 10_000);
         return new StigmerConfig(file, jmx, maxConcurrentLaunches, logs(daemon.at("logs"), LogsSpec.DEFAULT),
-                startOrder(components), alerts(top.at("alerts"), components.keySet()));
+                startOrder(components), http(daemon.at("http"), jmx), alerts(top.at("alerts"), components.keySet()));
     }
 
     /**
@@ -249,7 +249,7 @@ public final class ConfigLoader {
     }
 
     private static JmxConfig jmx(Node daemon) {
-        daemon.map("jmx", "maxConcurrentLaunches", "logs");
+        daemon.map("jmx", "http", "maxConcurrentLaunches", "logs");
         Node jmx = daemon.at("jmx");
         jmx.map("host", "port");
         Node host = jmx.at("host");
@@ -259,6 +259,33 @@ public final class ConfigLoader {
         }
         Node port = jmx.at("port");
         return new JmxConfig(address, port.isAbsent() ? JmxConfig.DEFAULT.port() : port.integer(1, 65535));
+    }
+
+    /** {@code http: { enabled: true, host: 127.0.0.1, port: N }}; the port defaults to the JMX port + 1. */
+    private static HttpConfig http(Node http, JmxConfig jmx) {
+        http.map("enabled", "host", "port");
+        Node enabled = http.at("enabled");
+        if (!enabled.isAbsent() && !enabled.bool()) {
+            return HttpConfig.DISABLED;
+        }
+        Node host = http.at("host");
+        String address = host.string(JmxConfig.DEFAULT.host());
+        if (!isLoopback(address)) {
+            throw host.invalid("the metrics and health endpoints must listen on loopback only"
+                    + " (127.x.x.x, localhost or ::1), found '" + address + "'");
+        }
+        Node port = http.at("port");
+        if (port.isAbsent()) {
+            if (jmx.port() == 65535) {
+                throw http.invalid("no default port after the JMX port 65535: set daemon.http.port");
+            }
+            return new HttpConfig(true, address, jmx.port() + 1, false);
+        }
+        int number = port.integer(1, 65535);
+        if (number == jmx.port()) {
+            throw port.invalid("is the JMX port; the endpoints need a port of their own");
+        }
+        return new HttpConfig(true, address, number, true);
     }
 
     private static boolean isLoopback(String host) {

@@ -185,6 +185,13 @@ final class Node {
         return isAbsent() ? fallback : string();
     }
 
+    boolean bool() {
+        if (!(required().value instanceof Boolean b)) {
+            throw invalid("expected true or false, found " + describe());
+        }
+        return b;
+    }
+
     List<String> strings() {
         return list().stream().map(Node::string).toList();
     }

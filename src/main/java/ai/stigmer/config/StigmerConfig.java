@@ -10,10 +10,11 @@ import java.util.Optional;
  *
  * @param maxConcurrentLaunches launches in flight at once, host-wide ({@code daemon.maxConcurrentLaunches})
  * @param logs rotation of daemon.log and daemon.out ({@code daemon.logs})
+ * @param http the metrics and health endpoints ({@code daemon.http})
  * @param alerts the hooks run on component events ({@code alerts:}), in the order written
  */
 public record StigmerConfig(Path source, JmxConfig jmx, int maxConcurrentLaunches, LogsSpec logs,
-        List<ComponentConfig> components, List<AlertSpec> alerts) {
+        List<ComponentConfig> components, HttpConfig http, List<AlertSpec> alerts) {
 
     /** Launches in flight at once when the file does not say: the number of cores. */
     public static int defaultMaxConcurrentLaunches() {
@@ -28,15 +29,15 @@ public record StigmerConfig(Path source, JmxConfig jmx, int maxConcurrentLaunche
         }
     }
 
-    /** With the default daemon settings. */
-    public StigmerConfig(Path source, JmxConfig jmx, List<ComponentConfig> components) {
-        this(source, jmx, defaultMaxConcurrentLaunches(), LogsSpec.DEFAULT, components, List.of());
-    }
-
-    /** Without alerts. */
+    /** With the default endpoints, next to JMX, and no alerts. */
     public StigmerConfig(Path source, JmxConfig jmx, int maxConcurrentLaunches, LogsSpec logs,
             List<ComponentConfig> components) {
-        this(source, jmx, maxConcurrentLaunches, logs, components, List.of());
+        this(source, jmx, maxConcurrentLaunches, logs, components, HttpConfig.besides(jmx), List.of());
+    }
+
+    /** With the default daemon settings. */
+    public StigmerConfig(Path source, JmxConfig jmx, List<ComponentConfig> components) {
+        this(source, jmx, defaultMaxConcurrentLaunches(), LogsSpec.DEFAULT, components);
     }
 
     public Optional<ComponentConfig> component(String name) {

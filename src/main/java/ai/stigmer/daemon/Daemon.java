@@ -7,6 +7,7 @@ import ai.stigmer.probe.Check;
 import ai.stigmer.probe.CheckPool;
 import ai.stigmer.probe.Checks;
 import ai.stigmer.probe.ProbeKind;
+import ai.stigmer.probe.ProbeObserver;
 import ai.stigmer.probe.Prober;
 import ai.stigmer.Threads;
 import ai.stigmer.runtime.ComponentRuntime;
@@ -72,7 +73,12 @@ public final class Daemon implements AutoCloseable {
     private final Containment containment;
 
     public Daemon(StigmerConfig config, StigmerHome home) {
-        this(config, home, Thread::new, UnaryOperator.identity());
+        this(config, home, ProbeObserver.NONE);
+    }
+
+    /** With every check of every probe told to {@code probes} (the metrics). */
+    public Daemon(StigmerConfig config, StigmerHome home, ProbeObserver probes) {
+        this(config, home, Thread::new, UnaryOperator.identity(), probes);
     }
 
     /**
@@ -80,6 +86,11 @@ public final class Daemon implements AutoCloseable {
      * exhausted host does), {@code observed} wraps each component's runtime (count its launches).
      */
     Daemon(StigmerConfig config, StigmerHome home, ThreadFactory threads, UnaryOperator<ComponentRuntime> observed) {
+        this(config, home, threads, observed, ProbeObserver.NONE);
+    }
+
+    private Daemon(StigmerConfig config, StigmerHome home, ThreadFactory threads, UnaryOperator<ComponentRuntime> observed,
+            ProbeObserver probes) {
         this.config = config;
         this.containment = Containment.forHome(home.id());
         this.watchdog = Executors.newSingleThreadScheduledExecutor(Threads.daemon("stigmer-watchdog"));
@@ -100,7 +111,7 @@ public final class Daemon implements AutoCloseable {
                     ? new DockerRuntime(c.name(), home.id(), c.docker())
                     : new ProcessRuntime(c.name(), home.id(), c.process(), home.componentLog(c.name()), containment));
             runtimes.put(c.name(), runtime);
-            Prober prober = prober(c, runtime, checkPool);
+            Prober prober = prober(c, runtime, checkPool, probes);
             probers.add(prober);
             components.add(new ComponentSupervisor(c, runtime, prober, scheduler, runtimeThreads,
                     new Slf4jComponentLog(c.name()), store,
@@ -133,13 +144,13 @@ public final class Daemon implements AutoCloseable {
         };
     }
 
-    private static Prober prober(ComponentConfig c, ComponentRuntime runtime, CheckPool pool) {
+    private static Prober prober(ComponentConfig c, ComponentRuntime runtime, CheckPool pool, ProbeObserver observer) {
         Map<ProbeKind, ProbeSpec> specs = new EnumMap<>(ProbeKind.class);
         Map<ProbeKind, List<Check>> checks = new EnumMap<>(ProbeKind.class);
         put(specs, checks, ProbeKind.STARTUP, c.startup(), runtime);
         put(specs, checks, ProbeKind.LIVENESS, c.liveness(), runtime);
         put(specs, checks, ProbeKind.READINESS, c.readiness(), runtime);
-        return new Prober(c.name(), specs, checks, pool);
+        return new Prober(c.name(), specs, checks, pool, observer);
     }
 
     private static void put(Map<ProbeKind, ProbeSpec> specs, Map<ProbeKind, List<Check>> checks, ProbeKind kind,

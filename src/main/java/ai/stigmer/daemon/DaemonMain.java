@@ -6,10 +6,12 @@ import ai.stigmer.config.ComponentConfig;
 import ai.stigmer.config.ConfigException;
 import ai.stigmer.config.ConfigLoader;
 import ai.stigmer.config.StigmerConfig;
+import ai.stigmer.http.HttpEndpoints;
 import ai.stigmer.jmx.JmxControlPlane;
 import ai.stigmer.jmx.JmxCredentials;
 import ai.stigmer.logs.DaemonLogging;
 import ai.stigmer.logs.LogRotationWatcher;
+import ai.stigmer.metrics.StigmerMetrics;
 import ai.stigmer.security.UnsafePermissionsException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,8 +32,8 @@ public final class DaemonMain {
     /**
      * Runs until SIGTERM, SIGINT or the JMX {@code shutdown()} operation, then stops every component
      * (dependents first). Returns the exit code: 0 after a clean shutdown, 2 for an invalid config,
-     * 1 if the daemon could not start (already running, JMX port taken, a credentials file or a folder
-     * of the home open to other users); {@code err} says why.
+     * 1 if the daemon could not start (already running, JMX port or a configured {@code daemon.http}
+     * port taken, a credentials file or a folder of the home open to other users); {@code err} says why.
      */
     public static int runForeground(Path explicitConfig, PrintStream err) {
         StigmerHome home;
@@ -117,7 +119,9 @@ public final class DaemonMain {
             awaitQuietly(finished);
         }, "stigmer-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (LogRotationWatcher rotation = rotation(config, home).start(); Daemon daemon = new Daemon(config, home)) {
+        StigmerMetrics metrics = new StigmerMetrics();
+        try (LogRotationWatcher rotation = rotation(config, home).start();
+                Daemon daemon = new Daemon(config, home, metrics.probes())) {
             JmxControlPlane jmx;
             try {
                 jmx = JmxControlPlane.start(config.jmx(), home.jmx(), daemon.supervisor(), shutdownRequested::countDown);
@@ -126,11 +130,21 @@ public final class DaemonMain {
                         + config.jmx().port() + ": " + e.getMessage());
                 return 1;
             }
-            try (jmx; AlertHooks alerts = AlertHooks.install(jmx.mbeanServer(),
+            HttpEndpoints http;
+            try {
+                http = http(config, metrics.bind(daemon.supervisor()), daemon, log);
+            } catch (IOException e) {
+                jmx.close();
+                err.println("stigmer: cannot start the metrics and health endpoints on " + config.http().host() + ":"
+                        + config.http().port() + " (daemon.http.port): " + e.getMessage());
+                return 1;
+            }
+            try (jmx; http; AlertHooks alerts = AlertHooks.install(jmx.mbeanServer(),
                     config.components().stream().map(ComponentConfig::name).toList(), config.alerts())) {
-                log.info("stigmer {} daemon started (pid {}, config {}, {} components, JMX {}:{}, containment: {})",
+                log.info("stigmer {} daemon started (pid {}, config {}, {} components, JMX {}:{}, HTTP {}, containment: {})",
                         Version.VERSION, ProcessHandle.current().pid(), config.source(), config.components().size(),
-                        config.jmx().host(), config.jmx().port(), daemon.containment().description());
+                        config.jmx().host(), config.jmx().port(),
+                        http == null ? "off" : config.http().host() + ":" + http.port(), daemon.containment().description());
                 daemon.containment().advice().ifPresent(log::info);
                 daemon.start();
                 awaitQuietly(shutdownRequested);
@@ -154,6 +168,28 @@ public final class DaemonMain {
         }
     }
 
+    /**
+     * The metrics and health endpoints, or null when {@code daemon.http} turns them off or their
+     * default port (JMX's + 1) is taken: that costs the endpoints, said in the log, not supervision.
+     *
+     * @throws IOException if a port written in the config cannot be bound
+     */
+    private static HttpEndpoints http(StigmerConfig config, StigmerMetrics metrics, Daemon daemon, Logger log)
+            throws IOException {
+        if (!config.http().enabled()) {
+            return null;
+        }
+        try {
+            return HttpEndpoints.start(config.http(), metrics.registry(), daemon.supervisor());
+        } catch (IOException e) {
+            if (config.http().portConfigured()) {
+                throw e;
+            }
+            log.warn("Metrics and health endpoints off: cannot listen on {}:{} (the default, JMX port + 1): {};"
+                    + " set daemon.http.port", config.http().host(), config.http().port(), e.getMessage());
+            return null;
+        }
+    }
 
     /**
      * The logs that other processes append to, each with its own limits: the background daemon's

@@ -4,6 +4,7 @@ import ai.stigmer.config.ProbeSpec;
 import ai.stigmer.runtime.Instance;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,24 +33,35 @@ public final class Prober implements ProbeRunner {
     private final Map<ProbeKind, AtomicLong> answered = new EnumMap<>(ProbeKind.class);
     private final CheckPool pool;
     private final boolean ownPool;
+    private final ProbeObserver observer;
+    /** Each check's type word, worked out once: a probe run allocates no description for the observer. */
+    private final Map<Check, String> types = new IdentityHashMap<>();
 
     /** A prober whose blocking checks run on the daemon's {@code pool}. */
     public Prober(String component, Map<ProbeKind, ProbeSpec> specs, Map<ProbeKind, List<Check>> checks, CheckPool pool) {
-        this(component, specs, checks, pool, false);
+        this(component, specs, checks, pool, false, ProbeObserver.NONE);
+    }
+
+    /** A prober on the daemon's {@code pool} that tells {@code observer} of every check's answer. */
+    public Prober(String component, Map<ProbeKind, ProbeSpec> specs, Map<ProbeKind, List<Check>> checks, CheckPool pool,
+            ProbeObserver observer) {
+        this(component, specs, checks, pool, false, observer);
     }
 
     /** A prober with a small check pool of its own, closed with it. */
     public Prober(String component, Map<ProbeKind, ProbeSpec> specs, Map<ProbeKind, List<Check>> checks) {
-        this(component, specs, checks, CheckPool.ofSize(OWN_POOL_SIZE), true);
+        this(component, specs, checks, CheckPool.ofSize(OWN_POOL_SIZE), true, ProbeObserver.NONE);
     }
 
     private Prober(String component, Map<ProbeKind, ProbeSpec> specs, Map<ProbeKind, List<Check>> checks,
-            CheckPool pool, boolean ownPool) {
+            CheckPool pool, boolean ownPool, ProbeObserver observer) {
         this.component = component;
         this.specs.putAll(specs);
         this.checks.putAll(checks);
         this.pool = pool;
         this.ownPool = ownPool;
+        this.observer = observer;
+        checks.values().stream().flatMap(List::stream).forEach(c -> types.put(c, type(c)));
         for (ProbeKind kind : ProbeKind.values()) {
             answered.put(kind, new AtomicLong());
         }
@@ -100,9 +112,11 @@ public final class Prober implements ProbeRunner {
             try {
                 for (; at < list.size(); at++) {
                     Check check = list.get(at);
+                    long checkStarted = System.nanoTime();
                     if (check.blocking()) {
                         int next = at + 1;
                         pool.run(check, context).whenComplete((result, e) -> {
+                            observe(check, checkStarted, e == null ? result : CheckResult.fail(""));
                             if (e != null) {
                                 finish(ProbeResult.failed(probe, describe(check), CheckPool.reason(e), elapsed()));
                             } else if (result.passed()) {
@@ -114,6 +128,7 @@ public final class Prober implements ProbeRunner {
                         return;
                     }
                     CheckResult result = inPlace(check);
+                    observe(check, checkStarted, result);
                     if (!result.passed()) {
                         finish(answer(check, result));
                         return;
@@ -132,6 +147,18 @@ public final class Prober implements ProbeRunner {
                 return result != null ? result : CheckResult.fail("the check returned no result");
             } catch (Exception | Error e) {
                 return CheckResult.fail(CheckPool.reason(e));
+            }
+        }
+
+        private void observe(Check check, long checkStarted, CheckResult result) {
+            if (!result.ran()) {
+                return;
+            }
+            try {
+                observer.checkAnswered(component, probe, types.get(check), Duration.ofNanos(System.nanoTime() - checkStarted),
+                        result.passed());
+            } catch (RuntimeException | Error e) {
+                LOG.warn("The observer of the {} probe of {} failed: {}", probe, component, e.toString());
             }
         }
 
@@ -158,6 +185,13 @@ public final class Prober implements ProbeRunner {
         private Duration elapsed() {
             return Duration.ofNanos(System.nanoTime() - started);
         }
+    }
+
+    /** The first word of a check's description: its type as the config writes it ({@code tcp}, {@code exec}). */
+    private static String type(Check check) {
+        String described = describe(check);
+        int space = described.indexOf(' ');
+        return space < 0 ? described : described.substring(0, space);
     }
 
     /** A check's description for the result; one that cannot describe itself must not cost the answer. */
