@@ -35,6 +35,12 @@ class ConfigLoaderErrorsTest {
                 broken("an alert keyed on:, which YAML reads as true", "alerts: [ { on: [failed], exec: { command: [notify] } } ]\n"
                         + OK_COMPONENT, "alerts[0].true", "keys must be strings (on, off, yes and no are read as true or false:"
                         + " quote them; alerts take events:, not on:)"),
+                broken("the endpoints on a public address", "daemon: { http: { host: 0.0.0.0 } }\n" + OK_COMPONENT,
+                        "daemon.http.host", "the metrics and health endpoints must listen on loopback only"),
+                broken("the endpoints on the JMX port", "daemon: { jmx: { port: 50099 }, http: { port: 50099 } }\n"
+                        + OK_COMPONENT, "daemon.http.port", "is the JMX port; the endpoints need a port of their own"),
+                broken("no port after JMX's", "daemon: { jmx: { port: 65535 } }\n" + OK_COMPONENT,
+                        "daemon.http", "no default port after the JMX port 65535: set daemon.http.port"),
                 broken("an alert with two hooks", "alerts: [ { events: [failed], exec: { command: [notify] },"
                         + " webhook: { url: \"http://127.0.0.1:9/\" } } ]\n" + OK_COMPONENT,
                         "alerts[0]", "has both exec and webhook; write two alerts for two hooks"),

@@ -1,8 +1,10 @@
 package ai.stigmer.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -154,6 +157,45 @@ class ConfigLoaderTest {
                     restart: { backoff: { initial: 0s } }
                 """), VARS);
         assertEquals(java.time.Duration.ZERO, config.components().get(0).restart().backoff().initial());
+    }
+
+    @Test
+    void theEndpointsSitNextToJmxUnlessTheFileMovesOrDisablesThem() throws Exception {
+        String component = "components:\n  app:\n    process: { command: [sleep, \"100\"] }\n";
+        assertEquals(new HttpConfig(true, "127.0.0.1", 50100, false),
+                ConfigLoader.load(write(component), VARS).http());
+        assertEquals(new HttpConfig(true, "127.0.0.1", 51001, false),
+                ConfigLoader.load(write("daemon: { jmx: { port: 51000 } }\n" + component), VARS).http());
+        assertEquals(new HttpConfig(true, "localhost", 9400, true),
+                ConfigLoader.load(write("daemon: { http: { host: localhost, port: 9400 } }\n" + component), VARS).http());
+        assertEquals(HttpConfig.DISABLED,
+                ConfigLoader.load(write("daemon: { http: { enabled: false } }\n" + component), VARS).http());
+    }
+
+    @Test
+    void alertsAndTheRearmCoolDownAreRead() throws Exception {
+        StigmerConfig config = ConfigLoader.load(write("""
+                defaults:
+                  restart: { rearmAfter: 30m }
+                alerts:
+                  - events: [failed, rearmed]
+                    components: [app]
+                    exec: { command: [notify, "${DATA}"], timeout: 3s }
+                  - events: [not-ready]
+                    webhook: { url: "http://127.0.0.1:9/hook" }
+                    minInterval: 0s
+                components:
+                  app:
+                    process: { command: [sleep, "100"] }
+                """), VARS);
+        assertEquals(java.time.Duration.ofMinutes(30), config.components().get(0).restart().rearmAfter());
+        assertEquals(List.of(
+                new AlertSpec(Set.of("failed", "rearmed"), List.of("app"), List.of("notify", "/srv/data"), null,
+                        java.time.Duration.ofSeconds(3), AlertSpec.DEFAULT_MIN_INTERVAL),
+                new AlertSpec(Set.of("not-ready"), List.of(), null, java.net.URI.create("http://127.0.0.1:9/hook"),
+                        AlertSpec.DEFAULT_TIMEOUT, java.time.Duration.ZERO)), config.alerts());
+        assertTrue(config.alerts().get(1).matches("any", "not-ready"));
+        assertFalse(config.alerts().get(0).matches("other", "failed"));
     }
 
     @Test
