@@ -15,13 +15,13 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code stigmer server status [--json]} (also {@code stigmer-status}): exit 0 all Running and every
- * component with a readiness probe Ready, 1 not, 3 no daemon, 4 a daemon that does not answer or
+ * {@code stigmer server status [--json]} (also {@code stigmer-status}): exit 0 all Running (SPEC §7;
+ * readiness is shown, not counted), 1 not, 3 no daemon, 4 a daemon that does not answer or
  * refuses the credentials.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show every component and its health, read over JMX.",
-            "Exit 0 when all are Running (and Ready, where they have a readiness probe), 1 when some are not,"
+            "Exit 0 when all are Running (readiness is shown, not counted), 1 when some are not,"
                 + " 3 when the daemon is not running, "
                 + "4 when it runs but does not answer in time or refuses the credentials."})
 final class StatusCommand implements Callable<Integer> {

@@ -16,7 +16,7 @@ final class StatusFormatter {
 
     /** 0 when every component is Running and every one with a readiness probe Ready, 1 otherwise. */
     static int exitCode(StatusReport report) {
-        return report.allRunning() && report.allReady() ? ExitCode.OK : ExitCode.FAILURE;
+        return report.allRunning() ? ExitCode.OK : ExitCode.FAILURE;
     }
 
     static String text(StatusReport report) {
@@ -33,7 +33,7 @@ final class StatusFormatter {
             out.append("  Uptime:   ").append(c.hasInstance() ? duration(c.uptimeSeconds()) : "-").append('\n');
             out.append("  Restarts: ").append(c.restarts()).append('\n');
             if (c.hasReadinessProbe()) {
-                out.append("  Ready:    ").append(c.ready() ? "yes" : "no (" + c.readinessProblem() + ")").append('\n');
+                out.append("  Ready:   ").append(c.ready() ? "yes" : "no (" + c.readinessProblem() + ")").append('\n');
             }
             if (!c.running() && !c.lastError().isEmpty()) {
                 out.append("  Error:    ").append(c.lastError()).append('\n');
