@@ -29,9 +29,9 @@ import picocli.CommandLine.Spec;
  * this class itself names none of its types, so the other commands run without it.
  */
 @Command(name = "kubernetes", mixinStandardHelpOptions = true,
-        description = {"Write Kubernetes manifests for the configured components: a Deployment each, a Service",
-            "for the ports their checks reach, a Secret for secret-looking env. What Kubernetes cannot",
-            "express is listed on stderr and in a comment at the top of the output."})
+        description = {"Write Kubernetes manifests for the configured components.",
+            "A Deployment each, a Service for the ports their checks reach, a Secret for secret-looking env.",
+            "What Kubernetes cannot express is listed on stderr and in a comment at the top of the output."})
 final class KubernetesExportCommand implements Callable<Integer> {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
