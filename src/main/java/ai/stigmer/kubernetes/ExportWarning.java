@@ -58,7 +58,9 @@ public record ExportWarning(Code code, String component, String message) {
         /** Secret values are in the output, base64-encoded, which is not encryption. */
         SECRET_IN_OUTPUT(false),
         /** {@code alerts:} hooks are the daemon's; a cluster alerts through its own monitoring. */
-        ALERTS_NOT_EXPORTED(false);
+        ALERTS_NOT_EXPORTED(false),
+        /** {@code daemon:} configures the supervisor itself; in a cluster the kubelet supervises. */
+        DAEMON_NOT_EXPORTED(true);
 
         private final boolean info;
 

@@ -62,9 +62,13 @@ public final class KubernetesExport {
         for (ComponentConfig c : config.components()) {
             components.add(export.component(c));
         }
-        List<ExportWarning> fileWarnings = config.alerts().isEmpty() ? List.of() : List.of(new ExportWarning(
-                ExportWarning.Code.ALERTS_NOT_EXPORTED, null, config.alerts().size()
-                        + " alert hook(s): these are the daemon's; alert from the cluster's monitoring instead"));
+        List<ExportWarning> fileWarnings = new ArrayList<>();
+        fileWarnings.add(new ExportWarning(ExportWarning.Code.DAEMON_NOT_EXPORTED, null, "daemon: JMX, the HTTP endpoints,"
+                + " the launch limit and daemon.log configure the supervisor itself; in a cluster the kubelet supervises"));
+        if (!config.alerts().isEmpty()) {
+            fileWarnings.add(new ExportWarning(ExportWarning.Code.ALERTS_NOT_EXPORTED, null, config.alerts().size()
+                    + " alert hook(s): these are the daemon's; alert from the cluster's monitoring instead"));
+        }
         return new Export(components, fileWarnings);
     }
 
