@@ -132,7 +132,7 @@ public final class DaemonMain {
             }
             HttpEndpoints http;
             try {
-                http = http(config, metrics.bind(daemon.supervisor()), daemon, log);
+                http = http(config, home, metrics.bind(daemon.supervisor()), daemon, log);
             } catch (IOException e) {
                 jmx.close();
                 err.println("stigmer: cannot start the metrics and health endpoints on " + config.http().host() + ":"
@@ -174,13 +174,14 @@ public final class DaemonMain {
      *
      * @throws IOException if a port written in the config cannot be bound
      */
-    private static HttpEndpoints http(StigmerConfig config, StigmerMetrics metrics, Daemon daemon, Logger log)
+    private static HttpEndpoints http(StigmerConfig config, StigmerHome home, StigmerMetrics metrics, Daemon daemon,
+            Logger log)
             throws IOException {
         if (!config.http().enabled()) {
             return null;
         }
         try {
-            return HttpEndpoints.start(config.http(), metrics.registry(), daemon.supervisor());
+            return HttpEndpoints.start(config.http(), home.jmx(), metrics.registry(), daemon.supervisor());
         } catch (IOException e) {
             if (config.http().portConfigured()) {
                 throw e;
