@@ -183,6 +183,14 @@ public final class Daemon implements AutoCloseable {
                 adoptThreads, ADOPTION_DEADLINE);
     }
 
+    /**
+     * Lets {@code systemd} follow supervision (READY once the start is done, STATUS on changes,
+     * WATCHDOG from the watchdog's tick). Call before {@link #start()}.
+     */
+    public void reportTo(SystemdNotifier systemd) {
+        systemd.watch(supervisor, store::stoppedByOperator);
+    }
+
     /** Three Engine API deadlines: an adoption asks the engine one question (an inspect). */
     static final Duration ADOPTION_DEADLINE = Duration.ofSeconds(15);
 
