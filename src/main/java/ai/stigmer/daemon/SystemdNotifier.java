@@ -66,6 +66,11 @@ public final class SystemdNotifier implements AutoCloseable {
         this.pingEvery = pingEvery;
     }
 
+    /** A notifier that sends nothing: the daemon was not started by systemd. */
+    public static SystemdNotifier none() {
+        return new SystemdNotifier(null, -1);
+    }
+
     /**
      * The notifier systemd asked for in {@code env} ({@code NOTIFY_SOCKET}, {@code WATCHDOG_USEC},
      * {@code WATCHDOG_PID}) of the process {@code pid}; one that sends nothing when there is no
@@ -74,14 +79,14 @@ public final class SystemdNotifier implements AutoCloseable {
     public static SystemdNotifier fromEnvironment(Map<String, String> env, long pid) {
         String address = env.getOrDefault("NOTIFY_SOCKET", "");
         if (address.isEmpty()) {
-            return new SystemdNotifier(null, -1);
+            return none();
         }
         SdNotify socket;
         try {
             socket = SdNotify.open(address);
         } catch (IOException e) {
             LOG.warn("Cannot notify systemd at NOTIFY_SOCKET={}: {}", address, e.getMessage());
-            return new SystemdNotifier(null, -1);
+            return none();
         }
         Duration watchdog = watchdogTimeout(env, pid);
         long pingEvery = -1;
