@@ -120,7 +120,8 @@ public final class DaemonMain {
         }, "stigmer-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         StigmerMetrics metrics = new StigmerMetrics();
-        try (LogRotationWatcher rotation = rotation(config, home).start();
+        try (SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
+                LogRotationWatcher rotation = rotation(config, home).start();
                 Daemon daemon = new Daemon(config, home, metrics.probes())) {
             JmxControlPlane jmx;
             try {
@@ -146,8 +147,10 @@ public final class DaemonMain {
                         config.jmx().host(), config.jmx().port(),
                         http == null ? "off" : config.http().host() + ":" + http.port(), daemon.containment().description());
                 daemon.containment().advice().ifPresent(log::info);
+                daemon.reportTo(systemd);
                 daemon.start();
                 awaitQuietly(shutdownRequested);
+                systemd.stopping();
                 log.info("Shutting down: stopping components, dependents first");
                 boolean clean = daemon.stopComponents();
                 log.info(clean ? "All components stopped; daemon exiting" : "Some components did not stop in time");
