@@ -71,6 +71,8 @@ public final class Daemon implements AutoCloseable {
     private final RecordedInstances recorded;
     private final Supervisor supervisor;
     private final Containment containment;
+    /** Sends nothing unless systemd started the daemon ({@link #reportTo}). */
+    private volatile SystemdNotifier systemd = SystemdNotifier.none();
 
     public Daemon(StigmerConfig config, StigmerHome home) {
         this(config, home, ProbeObserver.NONE);
@@ -181,6 +183,20 @@ public final class Daemon implements AutoCloseable {
         recorded.stopRemoved(runtimes.keySet());
         supervisor.start(c -> store.load(c.name()).isPresent(), c -> recorded.adopt(c.name(), runtimes.get(c.name())),
                 adoptThreads, ADOPTION_DEADLINE);
+    }
+
+    /**
+     * Lets {@code systemd} follow supervision (READY once the start is done, STATUS on changes,
+     * WATCHDOG from the watchdog's tick). Call before {@link #start()}.
+     */
+    public void reportTo(SystemdNotifier systemd) {
+        this.systemd = systemd;
+        systemd.watch(supervisor, store::stoppedByOperator);
+    }
+
+    /** What systemd is told: a reload announces itself here ({@link SystemdNotifier#reloading()}, {@link SystemdNotifier#reloaded()}). */
+    public SystemdNotifier systemd() {
+        return systemd;
     }
 
     /** Three Engine API deadlines: an adoption asks the engine one question (an inspect). */

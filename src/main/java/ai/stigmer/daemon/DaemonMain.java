@@ -120,7 +120,8 @@ public final class DaemonMain {
         }, "stigmer-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         StigmerMetrics metrics = new StigmerMetrics();
-        try (LogRotationWatcher rotation = rotation(config, home).start();
+        try (SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
+                LogRotationWatcher rotation = rotation(config, home).start();
                 Daemon daemon = new Daemon(config, home, metrics.probes())) {
             JmxControlPlane jmx;
             try {
@@ -132,7 +133,7 @@ public final class DaemonMain {
             }
             HttpEndpoints http;
             try {
-                http = http(config, metrics.bind(daemon.supervisor()), daemon, log);
+                http = http(config, home, metrics.bind(daemon.supervisor()), daemon, log);
             } catch (IOException e) {
                 jmx.close();
                 err.println("stigmer: cannot start the metrics and health endpoints on " + config.http().host() + ":"
@@ -146,8 +147,10 @@ public final class DaemonMain {
                         config.jmx().host(), config.jmx().port(),
                         http == null ? "off" : config.http().host() + ":" + http.port(), daemon.containment().description());
                 daemon.containment().advice().ifPresent(log::info);
+                daemon.reportTo(systemd);
                 daemon.start();
                 awaitQuietly(shutdownRequested);
+                systemd.stopping();
                 log.info("Shutting down: stopping components, dependents first");
                 boolean clean = daemon.stopComponents();
                 log.info(clean ? "All components stopped; daemon exiting" : "Some components did not stop in time");
@@ -174,13 +177,14 @@ public final class DaemonMain {
      *
      * @throws IOException if a port written in the config cannot be bound
      */
-    private static HttpEndpoints http(StigmerConfig config, StigmerMetrics metrics, Daemon daemon, Logger log)
+    private static HttpEndpoints http(StigmerConfig config, StigmerHome home, StigmerMetrics metrics, Daemon daemon,
+            Logger log)
             throws IOException {
         if (!config.http().enabled()) {
             return null;
         }
         try {
-            return HttpEndpoints.start(config.http(), metrics.registry(), daemon.supervisor());
+            return HttpEndpoints.start(config.http(), home.jmx(), metrics.registry(), daemon.supervisor());
         } catch (IOException e) {
             if (config.http().portConfigured()) {
                 throw e;

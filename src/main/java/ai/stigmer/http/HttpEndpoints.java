@@ -6,6 +6,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The daemon's HTTP port on loopback ({@code daemon.http}): {@code /metrics} in the Prometheus text
  * format (the Prometheus client's own handler, over {@code registry}), and the health endpoints of
- * {@link HealthEndpoints}. Read-only: GET and HEAD only. Requests are served by at most two threads,
+ * {@link HealthEndpoints}. Read-only: GET and HEAD only, each with a login of the JMX roles
+ * ({@link ReaderLogin}). Requests are served by at most two threads,
  * made on demand and ended when idle, apart from the JDK server's one dispatcher thread.
  */
 public final class HttpEndpoints implements AutoCloseable {
@@ -30,12 +32,14 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     /** @throws IOException if the port cannot be bound (taken, or the host is not this machine's) */
-    public static HttpEndpoints start(HttpConfig config, PrometheusRegistry registry, Supervision supervision)
-            throws IOException {
-        return start(config, registry, new HealthEndpoints(supervision));
+    public static HttpEndpoints start(HttpConfig config, Path jmxDir, PrometheusRegistry registry,
+            Supervision supervision) throws IOException {
+        return start(config, jmxDir, registry, new HealthEndpoints(supervision));
     }
 
-    static HttpEndpoints start(HttpConfig config, PrometheusRegistry registry, HealthEndpoints health) throws IOException {
+    /** @param jmxDir the JMX credential files, whose roles and passwords log in here too */
+    static HttpEndpoints start(HttpConfig config, Path jmxDir, PrometheusRegistry registry, HealthEndpoints health)
+            throws IOException {
         ThreadPoolExecutor threads = new ThreadPoolExecutor(THREADS, THREADS, IDLE_THREAD_LIFE.toNanos(),
                 TimeUnit.NANOSECONDS, new ArrayBlockingQueue<>(QUEUED), named("stigmer-http"));
         threads.allowCoreThreadTimeOut(true);
@@ -45,7 +49,7 @@ public final class HttpEndpoints implements AutoCloseable {
                     .port(config.port())
                     .registry(registry)
                     .executorService(threads)
-                    .authenticator(new ReadOnlyMethods())
+                    .authenticator(new ReaderLogin(jmxDir))
                     .defaultHandler(health)
                     .registerHealthHandler(false)
                     .buildAndStart());

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -62,6 +63,37 @@ public final class JmxCredentials {
         OwnerOnly.checkPrivateDirectory(dir);
         OwnerOnly.checkSecretFile(passwords);
         OwnerOnly.checkSecretFile(access);
+    }
+
+    /**
+     * Whether {@code user} and {@code password} log in, as the JMX connector judges them: the
+     * password of {@code passwordFile} (compared in constant time) and a {@code readonly} or
+     * {@code readwrite} line in {@code accessFile}, both read now, so an edited file applies at once.
+     *
+     * @throws SecurityException naming what is wrong, never the password
+     */
+    static Access check(Path passwordFile, Path accessFile, String user, String password) throws IOException {
+        String expected = readPasswords(passwordFile).get(user);
+        String level = readAccess(accessFile).get(user);
+        if (expected == null || !MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.UTF_8), password.getBytes(StandardCharsets.UTF_8))) {
+            throw new SecurityException("Invalid user name or password");
+        }
+        return Access.fromWord(level == null ? "" : level).orElseThrow(() -> new SecurityException(
+                "User " + user + " has no readonly or readwrite line in " + ACCESS_FILE));
+    }
+
+    /**
+     * Whether {@code user} and {@code password} may read the daemon (either role): the test of
+     * {@link #check} for the HTTP endpoints, which serve only what the {@code monitor} role reads.
+     */
+    public static boolean mayRead(Path jmxDir, String user, String password) {
+        try {
+            check(jmxDir.resolve(PASSWORD_FILE), jmxDir.resolve(ACCESS_FILE), user, password);
+            return true;
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
     }
 
     /** The {@code role → level} lines of an access file ({@code readonly}, {@code readwrite}); {@code #} starts a comment. */

@@ -1,9 +1,7 @@
 package ai.stigmer.jmx;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.Set;
 import javax.management.remote.JMXAuthenticator;
 import javax.management.remote.JMXPrincipal;
@@ -30,20 +28,12 @@ final class PasswordAuthenticator implements JMXAuthenticator {
         if (!(credentials instanceof String[] pair) || pair.length != 2 || pair[0] == null || pair[1] == null) {
             throw new SecurityException("Authentication required: a user name and a password");
         }
-        String expected;
-        String level;
+        Access access;
         try {
-            expected = JmxCredentials.readPasswords(passwordFile).get(pair[0]);
-            level = JmxCredentials.readAccess(accessFile).get(pair[0]);
+            access = JmxCredentials.check(passwordFile, accessFile, pair[0], pair[1]);
         } catch (IOException e) {
             throw new SecurityException("Cannot read the JMX credential files");
         }
-        if (expected == null || !MessageDigest.isEqual(
-                expected.getBytes(StandardCharsets.UTF_8), pair[1].getBytes(StandardCharsets.UTF_8))) {
-            throw new SecurityException("Invalid user name or password");
-        }
-        Access access = Access.fromWord(level == null ? "" : level).orElseThrow(() -> new SecurityException(
-                "User " + pair[0] + " has no readonly or readwrite line in " + JmxCredentials.ACCESS_FILE));
         return new Subject(true, Set.of(new JMXPrincipal(pair[0]), new AccessPrincipal(access)), Set.of(), Set.of());
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * started over.
  */
 public final class Supervisor implements Supervision {
-    static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    /** How often the watchdog ticks. */
+    public static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final Duration HEARTBEAT_STALE = Duration.ofSeconds(5);
 
     private final List<ComponentSupervisor> components;
@@ -43,6 +45,8 @@ public final class Supervisor implements Supervision {
     /** The stale probes the last heartbeat found, described for the operator. */
     private volatile List<String> staleProbes = List.of();
     private volatile boolean shuttingDown;
+    /** Told of each tick on the watchdog thread: what must fall silent when the watchdog hangs. */
+    private volatile LongConsumer[] heartbeatListeners = {}; // an array: a tick walks it without allocating
 
     private final String containment;
 
@@ -274,6 +278,17 @@ public final class Supervisor implements Supervision {
         return dependency.state() == State.RUNNING && dependency.ready();
     }
 
+    /**
+     * Calls {@code listener} with the monotonic time of each watchdog tick (once a {@link #HEARTBEAT}
+     * until shutdown), on the watchdog thread: it stops being called when that thread hangs, which is
+     * the point of systemd's watchdog pings. It must return at once.
+     */
+    public synchronized void onHeartbeat(LongConsumer listener) {
+        LongConsumer[] more = java.util.Arrays.copyOf(heartbeatListeners, heartbeatListeners.length + 1);
+        more[more.length - 1] = listener;
+        heartbeatListeners = more;
+    }
+
     private void tick() {
         long now = scheduler.nanoTime();
         lastTick = now;
@@ -290,6 +305,9 @@ public final class Supervisor implements Supervision {
                 }
             }
             staleProbes = stale;
+            for (LongConsumer listener : heartbeatListeners) {
+                listener.accept(now);
+            }
         }
     }
 

@@ -6,19 +6,25 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 
-/** Plain requests to the daemon's HTTP port, for the tests. */
-final class Http {
+/** Plain requests to the daemon's HTTP port, for the tests, logged in as {@code user} (or not, when null). */
+record Http(String user, String password) {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    private Http() {}
+    static final Http ANONYMOUS = new Http(null, null);
 
-    static HttpResponse<String> send(String method, int port, String path) {
+    HttpResponse<String> send(String method, int port, String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30));
+        if (user != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
         try {
-            return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -27,7 +33,7 @@ final class Http {
         }
     }
 
-    static HttpResponse<String> get(int port, String path) {
+    HttpResponse<String> get(int port, String path) {
         return send("GET", port, path);
     }
 }

@@ -43,8 +43,11 @@ class MetricsEndpointTest extends WithStigmerInstall {
                       liveness: { period: 200ms, checks: [ { process: {} }, { exec: { command: ["true"] } } ] }
                 """);
         install.start();
+        Http monitor = new Http("monitor", install.password("monitor"));
+        assertEquals(401, Http.ANONYMOUS.get(port, "/metrics").statusCode(), "no login, no metrics");
+        assertEquals(401, new Http("monitor", "guess").get(port, "/metrics").statusCode(), "a wrong password");
         install.awaitState("sleeper", "Running", WAIT);
-        String first = Await.value("liveness probe samples", WAIT, () -> Http.get(port, "/metrics").body(),
+        String first = Await.value("liveness probe samples", WAIT, () -> monitor.get(port, "/metrics").body(),
                 m -> value(m, "stigmer_probe_duration_seconds_count{check=\"exec\",component=\"sleeper\",probe=\"liveness\"}") > 0);
         assertTrue(value(first, "stigmer_probe_duration_seconds_count{check=\"process\",component=\"sleeper\",probe=\"startup\"}") > 0, first);
         assertEquals(1, value(first, "stigmer_component_state{component=\"sleeper\",state=\"Running\"}"), first);
@@ -55,12 +58,12 @@ class MetricsEndpointTest extends WithStigmerInstall {
         promtoolAccepts(promtool, first);
 
         StigmerInstall.kill9(install.pid("sleeper"));
-        Await.value("Restarting in the state series", WAIT, () -> Http.get(port, "/metrics").body(),
+        Await.value("Restarting in the state series", WAIT, () -> monitor.get(port, "/metrics").body(),
                 m -> value(m, "stigmer_component_state{component=\"sleeper\",state=\"Restarting\"}") == 1
                         && value(m, "stigmer_component_state{component=\"sleeper\",state=\"Running\"}") == 0
                         && value(m, "stigmer_component_restarts_total{component=\"sleeper\"}") == 1);
         install.awaitState("sleeper", "Running", WAIT);
-        String after = Http.get(port, "/metrics").body();
+        String after = monitor.get(port, "/metrics").body();
         assertEquals(1, value(after, "stigmer_component_state{component=\"sleeper\",state=\"Running\"}"), after);
         assertEquals(1, value(after, "stigmer_component_restarts_total{component=\"sleeper\"}"), after);
         promtoolAccepts(promtool, after);

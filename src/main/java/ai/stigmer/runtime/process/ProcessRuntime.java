@@ -87,6 +87,8 @@ public final class ProcessRuntime implements ComponentRuntime {
         String marker = InstanceMarker.value(homeId, component, nonce());
         Enclosure enclosure = containment.enclose(component, marker, spec.resources());
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        // systemd's notification socket is the daemon's: a component that speaks sd_notify would answer for it.
+        env.keySet().removeAll(ai.stigmer.os.SdNotify.ENVIRONMENT);
         env.putAll(spec.env());
         env.put(InstanceMarker.ENV, marker);
         long outputFrom;
