@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  * {@code server --foreground}, the daemon itself). Every error becomes an exit code here.
  */
 @Command(name = "stigmer", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
-        description = "Supervises the Stigmer components.", subcommands = ServerCommand.class)
+        description = "Supervises the Stigmer components.", subcommands = {ServerCommand.class, ExportCommand.class})
 public final class Main implements Callable<Integer> {
     /**
      * The JMX client's own java.util.logging output ("Failed to restart", "Failed to call the method

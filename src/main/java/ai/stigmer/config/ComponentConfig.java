@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * One supervised component with the {@code defaults} of the file merged in. Exactly one of
  * {@link #process()} and {@link #docker()} is set. A probe without checks is absent (null).
- * {@code logs} rotates the component's own log ({@code logs/<name>.log}).
+ * {@code logs} rotates the component's own log ({@code logs/<name>.log}); {@code kubernetes} is read only
+ * by the export to Kubernetes.
  */
 public record ComponentConfig(
         String name,
@@ -18,19 +19,32 @@ public record ComponentConfig(
         ProbeSpec readiness,
         ProcessSpec process,
         DockerSpec docker,
-        LogsSpec logs) {
+        LogsSpec logs,
+        KubernetesSpec kubernetes) {
 
     public ComponentConfig {
         dependsOn = List.copyOf(dependsOn);
         if (logs == null) {
             logs = LogsSpec.DEFAULT;
         }
+        if (kubernetes == null) {
+            kubernetes = KubernetesSpec.NONE;
+        }
+    }
+
+    /** Without settings for the export to Kubernetes. */
+    public ComponentConfig(String name, List<String> dependsOn, RestartSpec restart, Duration stopTimeout,
+            ProbeSpec startup, ProbeSpec liveness, ProbeSpec readiness, ProcessSpec process, DockerSpec docker,
+            LogsSpec logs) {
+        this(name, dependsOn, restart, stopTimeout, startup, liveness, readiness, process, docker, logs,
+                KubernetesSpec.NONE);
     }
 
     /** With the default rotation of its log. */
     public ComponentConfig(String name, List<String> dependsOn, RestartSpec restart, Duration stopTimeout,
             ProbeSpec startup, ProbeSpec liveness, ProbeSpec readiness, ProcessSpec process, DockerSpec docker) {
-        this(name, dependsOn, restart, stopTimeout, startup, liveness, readiness, process, docker, LogsSpec.DEFAULT);
+        this(name, dependsOn, restart, stopTimeout, startup, liveness, readiness, process, docker, LogsSpec.DEFAULT,
+                KubernetesSpec.NONE);
     }
 
     /** {@code process} or {@code docker}, as the {@code Kind} attribute of SPEC §6 names it. */

@@ -298,7 +298,7 @@ public final class ConfigLoader {
             throw own.invalid("component name '" + name + "' must match [a-z0-9][a-z0-9-]{0,62}"
                     + " (lower-case letters, digits and dashes; it becomes a file name)");
         }
-        own.map("dependsOn", "process", "docker", "restart", "stop", "logs", "probes");
+        own.map("dependsOn", "process", "docker", "restart", "stop", "logs", "probes", "kubernetes");
         boolean isProcess = !own.at("process").isAbsent();
         boolean isDocker = !own.at("docker").isAbsent();
         if (isProcess == isDocker) {
@@ -319,7 +319,22 @@ public final class ConfigLoader {
                 probes.get("readiness"),
                 isProcess ? process(own.at("process")) : null,
                 isDocker ? docker(name, own.at("docker")) : null,
-                logs(merged.at("logs"), LogsSpec.DEFAULT));
+                logs(merged.at("logs"), LogsSpec.DEFAULT),
+                kubernetes(own.at("kubernetes")));
+    }
+
+    /** {@code kubernetes: { image: registry/app:tag }}: read by the export to Kubernetes only. */
+    private KubernetesSpec kubernetes(Node node) {
+        if (node.isAbsent()) {
+            return KubernetesSpec.NONE;
+        }
+        node.map("image");
+        Node imageNode = node.at("image");
+        String image = expand(imageNode);
+        if (!KubernetesSpec.isImageReference(image)) {
+            throw imageNode.invalid("expected " + KubernetesSpec.IMAGE_EXAMPLE + ", found '" + image + "'");
+        }
+        return new KubernetesSpec(image);
     }
 
     private static List<String> dependsOn(String name, Node node, Set<String> names) {
