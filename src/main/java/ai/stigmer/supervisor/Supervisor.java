@@ -51,6 +51,8 @@ public final class Supervisor implements Supervision {
     /** The stale probes the last heartbeat found, described for the operator. */
     private volatile List<String> staleProbes = List.of();
     private volatile boolean shuttingDown;
+    /** Adoptions of the start not answered yet; written on the watchdog thread only. */
+    private volatile int adoptionsUnanswered;
 
     private final String containment;
 
@@ -102,23 +104,46 @@ public final class Supervisor implements Supervision {
      * @throws IllegalStateException while the daemon shuts down
      */
     public Map<String, String> replace(List<ComponentSupervisor> next) {
+        return finish(begin(next));
+    }
+
+    /** A change of the component set under way: the stops of what leaves, by name. */
+    record Replacement(List<ComponentSupervisor> current, List<ComponentSupervisor> next,
+            List<ComponentSupervisor> leaving, Map<String, CompletableFuture<Void>> gone) {
+        boolean stopped() {
+            return gone.values().stream().allMatch(CompletableFuture::isDone);
+        }
+    }
+
+    /** The first half of {@link #replace}: the stops of what leaves begin. */
+    Replacement begin(List<ComponentSupervisor> next) {
         if (shuttingDown) {
             throw new IllegalStateException("the daemon is shutting down");
+        }
+        if (adoptionsUnanswered > 0) {
+            // A component leaving now could still be handed the instance its adoption finds.
+            throw new IllegalStateException("the daemon is still taking over the instances an earlier daemon left;"
+                    + " reload once it has");
         }
         List<ComponentSupervisor> current = components;
         Set<ComponentSupervisor> staying = Collections.newSetFromMap(new IdentityHashMap<>());
         staying.addAll(next);
         List<ComponentSupervisor> leaving = current.stream().filter(c -> !staying.contains(c)).toList();
         scheduler.execute(() -> leaving.forEach(c -> pending.remove(c.name())));
+        return new Replacement(current, next, leaving, stopInOrder(leaving));
+    }
+
+    /** The second half: waits for the stops, then puts the new set in place; the stops that failed. */
+    Map<String, String> finish(Replacement r) {
         Map<String, String> failed = new LinkedHashMap<>();
-        stopInOrder(leaving).forEach((name, gone) -> {
+        r.gone().forEach((name, gone) -> {
             try {
                 gone.join();
             } catch (RuntimeException e) {
                 failed.put(name, reason(e));
             }
         });
-        swap(current, next, leaving, failed.keySet());
+        swap(r.current(), r.next(), r.leaving(), failed.keySet());
         return failed;
     }
 
@@ -274,6 +299,7 @@ public final class Supervisor implements Supervision {
     public void start(Predicate<ComponentSupervisor> recorded, Function<ComponentSupervisor, Optional<Instance>> adoptable,
             Executor adopting, Duration deadline) {
         scheduler.execute(this::tick);
+        adoptionsUnanswered++; // until the lookups below have begun: a reload waits for the start
         scheduler.execute(() -> {
             for (ComponentSupervisor c : components) {
                 if (recorded.test(c)) {
@@ -282,6 +308,7 @@ public final class Supervisor implements Supervision {
                     takeAdoption(c, Optional.empty());
                 }
             }
+            adoptionsUnanswered--;
         });
     }
 
@@ -295,6 +322,7 @@ public final class Supervisor implements Supervision {
     private void lookForLeftInstance(ComponentSupervisor c, Function<ComponentSupervisor, Optional<Instance>> adoptable,
             Executor adopting, Duration deadline) {
         Adoption adoption = new Adoption();
+        adoptionsUnanswered++;
         adoption.deadline = scheduler.schedule(() -> adoptionOverdue(c, adoption, deadline), deadline);
         try {
             adopting.execute(() -> {
@@ -313,6 +341,7 @@ public final class Supervisor implements Supervision {
             ADOPTION_LOG.warn("Could not look for the instance an earlier daemon left of {}: {}", c.name(), e.toString());
             adoption.deadline.cancel();
             adoption.answered = true;
+            adoptionsUnanswered--;
             takeAdoption(c, Optional.empty());
         }
     }
@@ -322,6 +351,7 @@ public final class Supervisor implements Supervision {
             return;
         }
         adoption.answered = true;
+        adoptionsUnanswered--;
         ADOPTION_LOG.warn("No answer within {} s while looking for the instance an earlier daemon left of {}; "
                 + "starting it anew", deadline.toSeconds(), c.name());
         takeAdoption(c, Optional.empty());
@@ -330,6 +360,7 @@ public final class Supervisor implements Supervision {
     private void adoptionAnswered(ComponentSupervisor c, Adoption adoption, Optional<Instance> found, Executor adopting) {
         if (!adoption.answered) {
             adoption.answered = true;
+            adoptionsUnanswered--;
             adoption.deadline.cancel();
             if (!shuttingDown || found.isEmpty()) {
                 takeAdoption(c, found);
