@@ -122,7 +122,12 @@ public final class DaemonMain {
         }
         // SIGHUP reloads the config, as for most daemons; the JVM's default would shut down.
         AtomicReference<Reloader> reloader = new AtomicReference<>();
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> reloadOnSignal(reloader.get(), log));
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> reloadOnSignal(reloader.get(), log));
+        } catch (IllegalArgumentException e) {
+            // A JVM run with -Xrs keeps SIGHUP to itself: reload then goes through the command line only.
+            log.warn("SIGHUP does not reload ({}); use stigmer server reload", e.getMessage());
+        }
         Thread hook = new Thread(() -> {
             shutdownRequested.countDown();
             awaitQuietly(finished);
