@@ -31,9 +31,10 @@ import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
- * Reads and validates {@code stigmer.yaml} (SPEC §2). Every problem is a {@link ConfigException}
- * naming the dotted key path where the offending value was written, also when it came into a
- * component from {@code defaults}.
+ * Reads and validates {@code stigmer.yaml} (SPEC §2). Every problem is named by the dotted key path
+ * where the offending value was written, also when it came into a component from {@code defaults}.
+ * Reading goes on past a problem ({@link ConfigErrors}), so one {@link ConfigException} carries
+ * every problem of the file, the first one as its message.
  */
 public final class ConfigLoader {
     /** Component names become file names (SPEC §1: logs/&lt;component&gt;.log). */

@@ -199,9 +199,17 @@ class LiveReloadTest {
     void sighupReloadsToo() throws Exception {
         int seen = reloads.size();
         long kept = install.pid("keep");
+        Path file = install.config(THIRD.replace("'1004'", "1004"));
+        hangUp();
+        Path daemonLog = install.home.resolve("logs/daemon.log");
+        String refused = Await.value("the refusal in daemon.log", WAIT, () -> read(daemonLog).lines()
+                .filter(l -> l.contains("Reload on SIGHUP refused")).findFirst().orElse(null), l -> l != null);
+        assertTrue(refused.contains("ERROR") && refused.contains(file + ": components.hup.process.command[1]: expected a string"),
+                refused);
+        assertFalse(registered("hup"));
+
         install.config(THIRD);
-        Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(install.daemonPid())).inheritIO().start();
-        assertEquals(0, hup.waitFor());
+        hangUp();
         Await.until("hup registered", WAIT, () -> registered("hup"));
         install.awaitState("hup", "Running", WAIT);
         assertEquals(kept, install.pid("keep"));
@@ -234,6 +242,19 @@ class LiveReloadTest {
         Result unknown = install.stigmer("server", "stop", "nosuch");
         assertEquals(2, unknown.exit(), unknown.out());
         assertTrue(unknown.out().contains("unknown component 'nosuch' (known: keep, change, added, hup)"), unknown.out());
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static void hangUp() throws Exception {
+        Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(install.daemonPid())).inheritIO().start();
+        assertEquals(0, hup.waitFor());
     }
 
     private static Map<String, Long> pids(String... components) {
