@@ -83,6 +83,20 @@ public final class AlertHooks implements NotificationListener, AutoCloseable {
         return hooks;
     }
 
+    /** Listens to the bean of {@code component} too: one a reload added. Nothing without alerts. */
+    public synchronized void listenTo(String component) {
+        if (server == null) {
+            return;
+        }
+        ObjectName name = ObjectNames.component(component);
+        try {
+            server.addNotificationListener(name, this, null, null);
+            listenedTo.add(name);
+        } catch (InstanceNotFoundException e) {
+            LOG.warn("No bean {} to listen to for alerts", name);
+        }
+    }
+
     @Override
     public void handleNotification(Notification notification, Object handback) {
         AlertEvent.of(notification).ifPresent(this::dispatch);
@@ -146,7 +160,7 @@ public final class AlertHooks implements NotificationListener, AutoCloseable {
 
     /** Stops listening; hooks still running are interrupted and their commands killed. */
     @Override
-    public void close() {
+    public synchronized void close() {
         for (ObjectName name : listenedTo) {
             try {
                 server.removeNotificationListener(name, this);

@@ -281,6 +281,26 @@ final class DaemonClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The daemon's {@code reload()}: what it changed, in its words. A config it refuses (invalid, or
+     * changing what needs a restart) is exit 2 with its reason; nothing was changed then.
+     */
+    String reload() {
+        try {
+            return String.valueOf(connection.invoke(ObjectNames.daemon(), "reload", null, null));
+        } catch (IOException e) {
+            throw unreachable(jmx, home, "during reload: " + reason(e, responseTimeout));
+        } catch (JMException | RuntimeException e) {
+            Throwable cause = e instanceof RuntimeMBeanException r && r.getTargetException() != null
+                    ? r.getTargetException() : e instanceof MBeanException m && m.getTargetException() != null
+                    ? m.getTargetException() : e;
+            if (cause instanceof IllegalArgumentException refused) {
+                throw new CliException(ExitCode.USAGE, refused.getMessage());
+            }
+            throw failure("reload", e);
+        }
+    }
+
     private void call(ObjectName bean, String operation) {
         try {
             connection.invoke(bean, operation, null, null);

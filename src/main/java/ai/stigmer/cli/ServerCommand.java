@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = {"Start the stigmer daemon in the background, wait until it answers and print the status.",
             "If it is already running, say so and change nothing."},
-        subcommands = {StatusCommand.class, StopCommand.class, RestartCommand.class, LogsCommand.class,
-            EventsCommand.class})
+        subcommands = {StatusCommand.class, StopCommand.class, StartCommand.class, RestartCommand.class,
+            ReloadCommand.class, ValidateCommand.class, LogsCommand.class, EventsCommand.class})
 final class ServerCommand implements Callable<Integer> {
     private final CliEnvironment env;
     @Spec CommandSpec spec;

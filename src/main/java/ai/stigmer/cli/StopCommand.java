@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -32,7 +33,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "stop", mixinStandardHelpOptions = true,
         description = {"Stop every component (dependents first), then the daemon, and check that nothing is left.",
             "Exit 0 when everything is gone, also when nothing was running; 1 naming what is still running; "
-                + "4 when the daemon refuses the credentials."})
+                + "4 when the daemon refuses the credentials.",
+            "With COMPONENT: stop that component only (it stays stopped, also across a daemon restart, until "
+                + "`server start COMPONENT`); the daemon keeps running. Exit 2 for an unknown component, 3 when "
+                + "the daemon is not running."})
 final class StopCommand implements Callable<Integer> {
     /** Added to the components' stop timeouts for the default wait: JVM exit, engine round trips. */
     static final Duration MARGIN = Duration.ofSeconds(30);
@@ -52,6 +56,10 @@ final class StopCommand implements Callable<Integer> {
                 "Default: the sum of the components' stop.timeout in the config, plus 30s (120s without a config)."})
     String timeout;
 
+    @Parameters(arity = "0..1", paramLabel = "COMPONENT",
+            description = "Stop only this component (as in stigmer.yaml); the daemon keeps running")
+    String component;
+
     StopCommand(CliEnvironment env) {
         this.env = env;
     }
@@ -60,6 +68,12 @@ final class StopCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         Path configFile = config.orElse(parent == null ? null : parent.config);
+        if (component != null) {
+            // The operator's stop of one component (its stop() operation), not the daemon's shutdown.
+            ComponentOperation.call(env, env.jmx(configFile), component, "stop");
+            out.println("Stopped " + component);
+            return ExitCode.OK;
+        }
         JmxConfig jmx = env.jmx(configFile);
         Duration wait = wait(configFile);
         StopOutcome outcome;

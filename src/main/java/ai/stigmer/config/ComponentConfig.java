@@ -47,6 +47,15 @@ public record ComponentConfig(
                 KubernetesSpec.NONE);
     }
 
+    /**
+     * Whether the daemon would run {@code other} as it runs this one: every field equal but
+     * {@code kubernetes}, which only the export reads (a reload leaves such a component untouched).
+     */
+    public boolean runsLike(ComponentConfig other) {
+        return equals(new ComponentConfig(other.name, other.dependsOn, other.restart, other.stopTimeout, other.startup,
+                other.liveness, other.readiness, other.process, other.docker, other.logs, kubernetes));
+    }
+
     /** {@code process} or {@code docker}, as the {@code Kind} attribute of SPEC §6 names it. */
     public String kind() {
         return docker != null ? "docker" : "process";

@@ -31,9 +31,10 @@ import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
- * Reads and validates {@code stigmer.yaml} (SPEC §2). Every problem is a {@link ConfigException}
- * naming the dotted key path where the offending value was written, also when it came into a
- * component from {@code defaults}.
+ * Reads and validates {@code stigmer.yaml} (SPEC §2). Every problem is named by the dotted key path
+ * where the offending value was written, also when it came into a component from {@code defaults}.
+ * Reading goes on past a problem ({@link ConfigErrors}), so one {@link ConfigException} carries
+ * every problem of the file, the first one as its message.
  */
 public final class ConfigLoader {
     /** Component names become file names (SPEC §1: logs/&lt;component&gt;.log). */
@@ -64,6 +65,7 @@ public final class ConfigLoader {
 
     private final Path file;
     private final Map<String, String> variables;
+    private final ConfigErrors errors = new ConfigErrors();
 
     private ConfigLoader(Path file, Map<String, String> variables) {
         this.file = file;
@@ -79,11 +81,17 @@ public final class ConfigLoader {
      */
     public static StigmerConfig load(Path file, Map<String, String> variables) throws ConfigException {
         Object raw = parse(file);
+        ConfigLoader loader = new ConfigLoader(file, Map.copyOf(variables));
+        StigmerConfig config = null;
         try {
-            return new ConfigLoader(file, Map.copyOf(variables)).config(Node.wrap(raw, "", Node.COMPONENT));
+            config = loader.config(Node.wrap(raw, "", Node.COMPONENT));
         } catch (Node.Invalid e) {
-            throw new ConfigException(file, e.path, e.getMessage());
+            loader.errors.add(e); // a part nothing else can be read without: the mistakes so far, and this one
         }
+        if (loader.errors.any()) {
+            throw loader.errors.toException(file);
+        }
+        return config;
     }
 
     /**
@@ -146,33 +154,51 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * The whole file, read part by part: a mistake is kept in {@link #errors} and reading goes on
+     * with the next part, so that every mistake is found; null if there was any.
+     */
     private StigmerConfig config(Node top) {
-        top.map("daemon", "defaults", "components", "alerts");
-        JmxConfig jmx = jmx(top.at("daemon"));
+        errors.keys(top, "daemon", "defaults", "components", "alerts");
+        Node daemon = top.at("daemon");
+        boolean daemonIsMap = errors.attempt(() -> errors.keys(daemon, "jmx", "http", "maxConcurrentLaunches", "logs"));
+        JmxConfig jmx = daemonIsMap ? errors.attempt(() -> jmxAt(daemon.at("jmx")), JmxConfig.DEFAULT) : JmxConfig.DEFAULT;
 
-        Node defaults = Node.merge(
-                Node.wrap(yamlLoad(new StringReader(BUILT_IN_DEFAULTS)), "defaults", Node.BUILT_IN),
-                top.at("defaults").inLayer(Node.DEFAULTS));
-        defaults.map("restart", "stop", "logs", "probes");
+        Node builtIn = Node.wrap(yamlLoad(new StringReader(BUILT_IN_DEFAULTS)), "defaults", Node.BUILT_IN);
+        Node own = top.at("defaults");
+        // defaults that are not a map would replace the built-in ones and make every component look incomplete.
+        Node defaults = errors.attempt(() -> own.entries())
+                ? Node.merge(builtIn, own.inLayer(Node.DEFAULTS)) : builtIn;
+        errors.keys(defaults, "restart", "stop", "logs", "probes");
         // Checked on their own too, so that a bad default is reported even where every component overrides it.
-        restart(defaults.at("restart"));
-        stopTimeout(defaults.at("stop"));
-        logs(defaults.at("logs"), LogsSpec.DEFAULT);
-        probes(defaults.at("probes"), null);
+        errors.attempt(() -> restart(defaults.at("restart")), null);
+        errors.attempt(() -> stopTimeout(defaults.at("stop")), null);
+        errors.attempt(() -> logs(defaults.at("logs"), LogsSpec.DEFAULT), null);
+        errors.attempt(() -> probes(defaults.at("probes"), null), null);
 
         Map<String, Node> declared = top.at("components").entries();
         if (declared.isEmpty()) {
             throw top.at("components").invalid("no components: define at least one under components");
         }
         Map<String, ComponentConfig> components = new LinkedHashMap<>();
-        declared.forEach((name, own) -> components.put(name, component(name, own, defaults, declared.keySet())));
-        Node daemon = top.at("daemon");
+        declared.forEach((name, ownNode) -> {
+            ComponentConfig c = component(name, ownNode, defaults, declared.keySet());
+            if (c != null) {
+                components.put(name, c);
+            }
+        });
         Node launches = daemon.at("maxConcurrentLaunches");
         int maxConcurrentLaunches = launches.isAbsent()
                 ? StigmerConfig.defaultMaxConcurrentLaunches()
-                : launches.integer(1, 10_000);
-        return new StigmerConfig(file, jmx, maxConcurrentLaunches, logs(daemon.at("logs"), LogsSpec.DEFAULT),
-                startOrder(components), http(daemon.at("http"), jmx), alerts(top.at("alerts"), components.keySet()));
+                : errors.attempt(() -> launches.integer(1, 10_000), 1);
+        LogsSpec daemonLogs = errors.attempt(() -> logs(daemon.at("logs"), LogsSpec.DEFAULT), LogsSpec.DEFAULT);
+        List<ComponentConfig> order = errors.attempt(() -> startOrder(components), List.of());
+        HttpConfig http = errors.attempt(() -> http(daemon.at("http"), jmx), HttpConfig.DISABLED);
+        List<AlertSpec> alerts = alerts(top.at("alerts"), declared.keySet());
+        if (errors.any()) {
+            return null;
+        }
+        return new StigmerConfig(file, jmx, maxConcurrentLaunches, daemonLogs, order, http, alerts);
     }
 
     /**
@@ -181,8 +207,17 @@ public final class ConfigLoader {
      */
     private List<AlertSpec> alerts(Node node, Set<String> names) {
         List<AlertSpec> alerts = new ArrayList<>();
-        for (Node alert : node.list()) {
-            alert.map("events", "components", "exec", "webhook", "minInterval");
+        for (Node alert : errors.attempt(node::list, List.<Node>of())) {
+            AlertSpec spec = errors.attempt(() -> alert(alert, names), null);
+            if (spec != null) {
+                alerts.add(spec);
+            }
+        }
+        return alerts;
+    }
+
+    private AlertSpec alert(Node alert, Set<String> names) {
+            errors.keys(alert, "events", "components", "exec", "webhook", "minInterval");
             Node eventsNode = alert.at("events").required();
             Set<String> events = new LinkedHashSet<>();
             for (Node event : eventsNode.list()) {
@@ -214,15 +249,12 @@ public final class ConfigLoader {
             Duration interval = minInterval.isAbsent() ? AlertSpec.DEFAULT_MIN_INTERVAL : minInterval.duration();
             if (!exec.isAbsent()) {
                 exec.map("command", "timeout");
-                alerts.add(new AlertSpec(events, components, command(exec.at("command")), null,
-                        hookTimeout(exec.at("timeout")), interval));
-            } else {
-                webhook.map("url", "timeout");
-                alerts.add(new AlertSpec(events, components, null, url(webhook.at("url")),
-                        hookTimeout(webhook.at("timeout")), interval));
+                return new AlertSpec(events, components, command(exec.at("command")), null,
+                        hookTimeout(exec.at("timeout")), interval);
             }
-        }
-        return alerts;
+            webhook.map("url", "timeout");
+            return new AlertSpec(events, components, null, url(webhook.at("url")),
+                    hookTimeout(webhook.at("timeout")), interval);
     }
 
     private static Duration hookTimeout(Node node) {
@@ -250,7 +282,10 @@ public final class ConfigLoader {
 
     private static JmxConfig jmx(Node daemon) {
         daemon.map("jmx", "http", "maxConcurrentLaunches", "logs");
-        Node jmx = daemon.at("jmx");
+        return jmxAt(daemon.at("jmx"));
+    }
+
+    private static JmxConfig jmxAt(Node jmx) {
         jmx.map("host", "port");
         Node host = jmx.at("host");
         String address = host.string(JmxConfig.DEFAULT.host());
@@ -293,34 +328,39 @@ public final class ConfigLoader {
                 || IPV4_LOOPBACK.matcher(host).matches();
     }
 
+    /** One component, each of its parts read even when another is wrong; null if any is. */
     private ComponentConfig component(String name, Node own, Node defaults, Set<String> names) {
+        int before = errors.met();
         if (!COMPONENT_NAME.matcher(name).matches()) {
-            throw own.invalid("component name '" + name + "' must match [a-z0-9][a-z0-9-]{0,62}"
-                    + " (lower-case letters, digits and dashes; it becomes a file name)");
+            errors.add(own.invalid("component name '" + name + "' must match [a-z0-9][a-z0-9-]{0,62}"
+                    + " (lower-case letters, digits and dashes; it becomes a file name)"));
         }
-        own.map("dependsOn", "process", "docker", "restart", "stop", "logs", "probes", "kubernetes");
+        if (!errors.attempt(() -> errors.keys(own, "dependsOn", "process", "docker", "restart", "stop", "logs", "probes", "kubernetes"))) {
+            return null;
+        }
         boolean isProcess = !own.at("process").isAbsent();
         boolean isDocker = !own.at("docker").isAbsent();
         if (isProcess == isDocker) {
-            throw own.invalid(isProcess
+            errors.add(own.invalid(isProcess
                     ? "has both process and docker; a component is one or the other"
-                    : "needs exactly one of process or docker");
+                    : "needs exactly one of process or docker"));
         }
-        String kind = isDocker ? "docker" : "process";
+        // Unknown while the kind is in doubt: checks that need a kind are then not judged.
+        String kind = isProcess == isDocker ? null : isDocker ? "docker" : "process";
         Node merged = Node.merge(defaults, own);
-        Map<String, ProbeSpec> probes = probes(merged.at("probes"), kind);
-        return new ComponentConfig(
-                name,
-                dependsOn(name, own.at("dependsOn"), names),
-                restart(merged.at("restart")),
-                stopTimeout(merged.at("stop")),
-                probes.get("startup"),
-                probes.get("liveness"),
-                probes.get("readiness"),
-                isProcess ? process(own.at("process")) : null,
-                isDocker ? docker(name, own.at("docker")) : null,
-                logs(merged.at("logs"), LogsSpec.DEFAULT),
-                kubernetes(own.at("kubernetes")));
+        Map<String, ProbeSpec> probes = errors.attempt(() -> probes(merged.at("probes"), kind), Map.of());
+        List<String> dependsOn = dependsOn(name, own.at("dependsOn"), names);
+        RestartSpec restart = errors.attempt(() -> restart(merged.at("restart")), null);
+        Duration stopTimeout = errors.attempt(() -> stopTimeout(merged.at("stop")), null);
+        ProcessSpec process = "process".equals(kind) ? errors.attempt(() -> process(own.at("process")), null) : null;
+        DockerSpec docker = "docker".equals(kind) ? errors.attempt(() -> docker(name, own.at("docker")), null) : null;
+        LogsSpec logs = errors.attempt(() -> logs(merged.at("logs"), LogsSpec.DEFAULT), null);
+        KubernetesSpec kubernetes = errors.attempt(() -> kubernetes(own.at("kubernetes")), null);
+        if (errors.met() > before) {
+            return null;
+        }
+        return new ComponentConfig(name, dependsOn, restart, stopTimeout, probes.get("startup"), probes.get("liveness"),
+                probes.get("readiness"), process, docker, logs, kubernetes);
     }
 
     /** {@code kubernetes: { image: registry/app:tag }}: read by the export to Kubernetes only. */
@@ -337,62 +377,84 @@ public final class ConfigLoader {
         return new KubernetesSpec(image);
     }
 
-    private static List<String> dependsOn(String name, Node node, Set<String> names) {
+    private List<String> dependsOn(String name, Node node, Set<String> names) {
         List<String> deps = new ArrayList<>();
-        List<Node> items = node.list();
-        for (Node item : items) {
-            String dep = item.string();
-            if (dep.equals(name)) {
-                throw item.invalid("a component cannot depend on itself");
-            }
-            if (!names.contains(dep)) {
-                throw item.invalid("unknown component '" + dep + "'; components are: " + String.join(", ", names));
-            }
-            if (deps.contains(dep)) {
-                throw item.invalid("'" + dep + "' is listed twice");
-            }
-            deps.add(dep);
+        for (Node item : errors.attempt(node::list, List.<Node>of())) {
+            errors.attempt(() -> {
+                String dep = item.string();
+                if (dep.equals(name)) {
+                    throw item.invalid("a component cannot depend on itself");
+                }
+                if (!names.contains(dep)) {
+                    throw item.invalid("unknown component '" + dep + "'; components are: " + String.join(", ", names));
+                }
+                if (deps.contains(dep)) {
+                    throw item.invalid("'" + dep + "' is listed twice");
+                }
+                deps.add(dep);
+            });
         }
         return deps;
     }
 
-    private static RestartSpec restart(Node node) {
-        node.map("policy", "backoff", "maxRestarts", "window", "minUptime", "rearmAfter");
-        Node policy = node.at("policy");
+    /** Each field read even when another is wrong; throws the first mistake once all are kept. */
+    private RestartSpec restart(Node node) {
+        int before = errors.met();
+        errors.keys(node, "policy", "backoff", "maxRestarts", "window", "minUptime", "rearmAfter");
+        RestartPolicy policy = errors.attempt(() -> policy(node.at("policy")), null);
+        BackoffSpec backoff = errors.attempt(() -> backoff(node.at("backoff")), null);
+        int maxRestarts = errors.attempt(() -> node.at("maxRestarts").integer(0, Integer.MAX_VALUE), 0);
+        Duration window = errors.attempt(() -> node.at("window").positiveDuration(), null);
+        Duration minUptime = errors.attempt(() -> node.at("minUptime").duration(), null);
+        Duration rearmAfter = errors.attempt(() -> node.at("rearmAfter").duration(), null); // 0s: off, Failed stays Failed
+        failIfNew(before);
+        return new RestartSpec(policy, backoff, maxRestarts, window, minUptime, rearmAfter);
+    }
+
+    /** Mistakes met since {@code before} are kept already: the part that met them is given up. */
+    private void failIfNew(int before) {
+        if (errors.met() > before) {
+            throw new ConfigErrors.GivenUp();
+        }
+    }
+
+    private static RestartPolicy policy(Node policy) {
         String word = policy.string();
         List<String> policies = Stream.of(RestartPolicy.values()).map(RestartPolicy::yamlName).toList();
         if (!policies.contains(word)) {
             throw policy.invalid("unknown restart policy '" + word + "'; allowed: " + String.join(", ", policies));
         }
-        return new RestartSpec(
-                RestartPolicy.fromYaml(word),
-                backoff(node.at("backoff")),
-                node.at("maxRestarts").integer(0, Integer.MAX_VALUE),
-                node.at("window").positiveDuration(),
-                node.at("minUptime").duration(),
-                node.at("rearmAfter").duration()); // 0s: off, Failed stays Failed
+        return RestartPolicy.fromYaml(word);
     }
 
-    private static BackoffSpec backoff(Node node) {
-        node.map("initial", "multiplier", "max", "jitter");
-        Duration initial = node.at("initial").duration(); // 0s: restart at once, the restart limit still applies
+    private BackoffSpec backoff(Node node) {
+        int before = errors.met();
+        errors.keys(node, "initial", "multiplier", "max", "jitter");
+        Duration initial = errors.attempt(() -> node.at("initial").duration(), null); // 0s: restart at once
         Node multiplierNode = node.at("multiplier");
-        double multiplier = multiplierNode.number();
-        if (!(multiplier >= 1)) {
-            throw multiplierNode.invalid("must be at least 1 (a backoff never shrinks), found " + multiplier);
-        }
-        Duration max = node.at("max").duration();
-        if (max.compareTo(initial) < 0) {
+        double multiplier = errors.attempt(() -> {
+            double m = multiplierNode.number();
+            if (!(m >= 1)) {
+                throw multiplierNode.invalid("must be at least 1 (a backoff never shrinks), found " + m);
+            }
+            return m;
+        }, 1.0);
+        Duration max = errors.attempt(() -> node.at("max").duration(), null);
+        if (initial != null && max != null && max.compareTo(initial) < 0) {
             // Blame whichever of the two was written last: the component over defaults over built-ins.
             Node blamed = node.at("max").layer >= node.at("initial").layer ? node.at("max") : node.at("initial");
-            throw blamed.invalid("backoff max (" + Durations.format(max) + ") is less than initial ("
-                    + Durations.format(initial) + ")");
+            errors.add(blamed.invalid("backoff max (" + Durations.format(max) + ") is less than initial ("
+                    + Durations.format(initial) + ")"));
         }
         Node jitterNode = node.at("jitter");
-        double jitter = jitterNode.number();
-        if (!(jitter >= 0 && jitter <= 1)) {
-            throw jitterNode.invalid("must be between 0 and 1, found " + jitter);
-        }
+        double jitter = errors.attempt(() -> {
+            double j = jitterNode.number();
+            if (!(j >= 0 && j <= 1)) {
+                throw jitterNode.invalid("must be between 0 and 1, found " + j);
+            }
+            return j;
+        }, 0.0);
+        failIfNew(before);
         return new BackoffSpec(initial, multiplier, max, jitter);
     }
 
@@ -403,28 +465,35 @@ public final class ConfigLoader {
 
     /** The three probes by kind; a probe without checks is absent. {@code kind} null: not known yet. */
     private Map<String, ProbeSpec> probes(Node node, String kind) {
-        node.map("startup", "liveness", "readiness");
+        int before = errors.met();
+        errors.keys(node, "startup", "liveness", "readiness");
         Map<String, ProbeSpec> probes = new LinkedHashMap<>();
         for (String probe : List.of("startup", "liveness", "readiness")) {
-            ProbeSpec spec = probe(node.at(probe), kind);
+            ProbeSpec spec = errors.attempt(() -> probe(node.at(probe), kind), null);
             if (spec != null) {
                 probes.put(probe, spec);
             }
         }
+        failIfNew(before);
         return probes;
     }
 
     private ProbeSpec probe(Node node, String kind) {
-        node.map("initialDelay", "period", "timeout", "successThreshold", "failureThreshold", "checks");
-        Duration initialDelay = node.at("initialDelay").duration();
-        Duration period = node.at("period").positiveDuration();
-        Duration timeout = node.at("timeout").positiveDuration();
-        int successThreshold = node.at("successThreshold").integer(1, Integer.MAX_VALUE);
-        int failureThreshold = node.at("failureThreshold").integer(1, Integer.MAX_VALUE);
+        int before = errors.met();
+        errors.keys(node, "initialDelay", "period", "timeout", "successThreshold", "failureThreshold", "checks");
+        Duration initialDelay = errors.attempt(() -> node.at("initialDelay").duration(), null);
+        Duration period = errors.attempt(() -> node.at("period").positiveDuration(), null);
+        Duration timeout = errors.attempt(() -> node.at("timeout").positiveDuration(), null);
+        int successThreshold = errors.attempt(() -> node.at("successThreshold").integer(1, Integer.MAX_VALUE), 1);
+        int failureThreshold = errors.attempt(() -> node.at("failureThreshold").integer(1, Integer.MAX_VALUE), 1);
         List<CheckSpec> checks = new ArrayList<>();
-        for (Node item : node.at("checks").list()) {
-            checks.add(check(item, kind));
+        for (Node item : errors.attempt(() -> node.at("checks").list(), List.<Node>of())) {
+            CheckSpec check = errors.attempt(() -> check(item, kind), null);
+            if (check != null) {
+                checks.add(check);
+            }
         }
+        failIfNew(before);
         return checks.isEmpty()
                 ? null
                 : new ProbeSpec(initialDelay, period, timeout, successThreshold, failureThreshold, checks);
@@ -503,20 +572,23 @@ public final class ConfigLoader {
     }
 
     private ProcessSpec process(Node node) {
-        node.map("command", "env", "workingDir", "resources");
+        int before = errors.met();
+        errors.keys(node, "command", "env", "workingDir", "resources");
         Node dirNode = node.at("workingDir");
-        Path workingDir = null;
-        if (!dirNode.isAbsent()) {
+        Path workingDir = dirNode.isAbsent() ? null : errors.attempt(() -> {
             String dir = expand(dirNode);
             try {
                 // A relative directory means relative to the config file, not to wherever the daemon was started.
-                workingDir = file.toAbsolutePath().getParent().resolve(dir).normalize();
+                return file.toAbsolutePath().getParent().resolve(dir).normalize();
             } catch (InvalidPathException e) {
                 throw dirNode.invalid("not a valid path: " + e.getMessage());
             }
-        }
-        return new ProcessSpec(command(node.at("command")), env(node.at("env")), workingDir,
-                resources(node.at("resources")));
+        }, null);
+        List<String> command = errors.attempt(() -> command(node.at("command")), null);
+        Map<String, String> env = errors.attempt(() -> env(node.at("env")), null);
+        ResourcesSpec resources = errors.attempt(() -> resources(node.at("resources")), null);
+        failIfNew(before);
+        return new ProcessSpec(command, env, workingDir, resources);
     }
 
     /** {@code memory: 256m, cpu: 0.5, pids: 512}, each optional; an absent limit is none. */
@@ -577,7 +649,7 @@ public final class ConfigLoader {
     }
 
     private DockerSpec docker(String component, Node node) {
-        node.map("image", "name", "command", "env", "mounts", "network");
+        errors.keys(node, "image", "name", "command", "env", "mounts", "network");
         String image = expand(node.at("image"));
         if (image.isBlank()) {
             throw node.at("image").invalid("must not be empty");
@@ -679,7 +751,8 @@ public final class ConfigLoader {
         Set<String> placed = new LinkedHashSet<>();
         while (order.size() < components.size()) {
             ComponentConfig next = components.values().stream()
-                    .filter(c -> !placed.contains(c.name()) && placed.containsAll(c.dependsOn()))
+                    .filter(c -> !placed.contains(c.name()) && c.dependsOn().stream()
+                            .allMatch(d -> placed.contains(d) || !components.containsKey(d)))
                     .findFirst()
                     .orElseThrow(() -> cycle(components, placed));
             order.add(next);
@@ -695,7 +768,7 @@ public final class ConfigLoader {
         while (!walk.contains(current)) {
             walk.add(current);
             current = components.get(current).dependsOn().stream()
-                    .filter(d -> !placed.contains(d)).findFirst().orElseThrow();
+                    .filter(d -> !placed.contains(d) && components.containsKey(d)).findFirst().orElseThrow();
         }
         List<String> loop = new ArrayList<>(walk.subList(walk.indexOf(current), walk.size()));
         loop.add(current);

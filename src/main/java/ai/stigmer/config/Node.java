@@ -110,18 +110,32 @@ final class Node {
 
     /** Checks this is a map (absent counts as empty) whose keys are all among {@code allowed}. */
     Map<String, Node> map(String... allowed) {
+        List<Invalid> unknown = unknownKeys(allowed);
+        if (!unknown.isEmpty()) {
+            throw unknown.get(0);
+        }
+        return isAbsent() ? Map.of() : fields();
+    }
+
+    /**
+     * Each key of this map (absent counts as empty) that is not among {@code allowed}, in file order.
+     *
+     * @throws Invalid if this is not a map
+     */
+    List<Invalid> unknownKeys(String... allowed) {
         if (isAbsent()) {
-            return Map.of();
+            return List.of();
         }
         entries();
         List<String> names = Arrays.asList(allowed);
+        List<Invalid> unknown = new ArrayList<>();
         for (Map.Entry<String, Node> e : fields().entrySet()) {
             if (!names.contains(e.getKey())) {
-                throw e.getValue().invalid("unknown key '" + e.getKey() + "'; "
-                        + (names.isEmpty() ? "no keys are allowed here" : "allowed here: " + String.join(", ", names)));
+                unknown.add(e.getValue().invalid("unknown key '" + e.getKey() + "'; "
+                        + (names.isEmpty() ? "no keys are allowed here" : "allowed here: " + String.join(", ", names))));
             }
         }
-        return fields();
+        return unknown;
     }
 
     /** Checks this is a map (absent counts as empty) and returns its entries, whatever their keys. */

@@ -1,6 +1,7 @@
 package ai.stigmer.daemon;
 
 import ai.stigmer.config.ComponentConfig;
+import ai.stigmer.config.ConfigChanges;
 import ai.stigmer.config.ProbeSpec;
 import ai.stigmer.config.StigmerConfig;
 import ai.stigmer.probe.Check;
@@ -29,6 +30,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,22 +59,29 @@ public final class Daemon implements AutoCloseable {
     /** How long an idle launch or stop thread is kept. */
     static final Duration IDLE_THREAD_LIFE = Duration.ofSeconds(30);
 
-    private final StigmerConfig config;
     private final ScheduledExecutorService watchdog;
     private final ExecutorService launchThreads;
-    private final ExecutorService stopThreads;
+    private final ThreadPoolExecutor stopThreads;
     /** One thread per component for the adoptions at the daemon's start (each under a deadline). */
     private final ExecutorService adoptThreads;
-    private final List<Prober> probers = new ArrayList<>();
+    /** The prober and runtime of each supervised component, by name; a reload changes them. */
+    private final Map<String, Prober> probers = new ConcurrentHashMap<>();
+    private final Map<String, ComponentRuntime> runtimes = new ConcurrentHashMap<>();
     /** The threads of every component's blocking checks, and their timeouts. */
     private final CheckPool checkPool;
-    private final Map<String, ComponentRuntime> runtimes = new HashMap<>();
     private final FileInstanceStore store;
     private final RecordedInstances recorded;
     private final Supervisor supervisor;
     private final Containment containment;
     /** Sends nothing unless systemd started the daemon ({@link #reportTo}). */
     private volatile SystemdNotifier systemd = SystemdNotifier.none();
+    private final int launchLimit;
+    // What a component is made of, kept for the components a reload adds or changes.
+    private final StigmerHome home;
+    private final UnaryOperator<ComponentRuntime> observed;
+    private final ProbeObserver probes;
+    private final Scheduler scheduler;
+    private final RuntimeThreads runtimeThreads;
 
     public Daemon(StigmerConfig config, StigmerHome home) {
         this(config, home, ProbeObserver.NONE);
@@ -93,33 +102,107 @@ public final class Daemon implements AutoCloseable {
 
     private Daemon(StigmerConfig config, StigmerHome home, ThreadFactory threads, UnaryOperator<ComponentRuntime> observed,
             ProbeObserver probes) {
-        this.config = config;
+        this.home = home;
+        this.observed = observed;
+        this.probes = probes;
         this.containment = Containment.forHome(home.id());
         this.watchdog = Executors.newSingleThreadScheduledExecutor(Threads.daemon("stigmer-watchdog"));
-        int limit = config.maxConcurrentLaunches();
-        this.launchThreads = boundedPool("stigmer-launch", 2 * limit, threads);
-        this.stopThreads = boundedPool("stigmer-stop", config.components().size() + limit, threads);
+        this.launchLimit = config.maxConcurrentLaunches();
+        this.launchThreads = boundedPool("stigmer-launch", 2 * launchLimit, threads);
+        this.stopThreads = boundedPool("stigmer-stop", config.components().size() + launchLimit, threads);
         this.adoptThreads = boundedPool("stigmer-adopt", config.components().size(), threads);
-        RuntimeThreads runtimeThreads = new RuntimeThreads(new LaunchGate(limit), launchThreads, stopThreads);
+        this.runtimeThreads = new RuntimeThreads(new LaunchGate(launchLimit), launchThreads, stopThreads);
         this.store = new FileInstanceStore(home.run());
         this.recorded = new RecordedInstances(store, home.id(), home::componentLog);
-        Scheduler scheduler = new ExecutorScheduler(watchdog, Clock.systemUTC());
-        this.checkPool = new CheckPool(CheckPool.sizeFor((int) config.components().stream()
-                .filter(c -> c.startup() != null || c.liveness() != null || c.readiness() != null).count()),
-                named("stigmer-check", threads));
+        this.scheduler = new ExecutorScheduler(watchdog, Clock.systemUTC());
+        this.checkPool = new CheckPool(CheckPool.sizeFor(probed(config.components())), named("stigmer-check", threads));
         List<ComponentSupervisor> components = new ArrayList<>();
         for (ComponentConfig c : config.components()) {
-            ComponentRuntime runtime = observed.apply(c.docker() != null
-                    ? new DockerRuntime(c.name(), home.id(), c.docker())
-                    : new ProcessRuntime(c.name(), home.id(), c.process(), home.componentLog(c.name()), containment));
-            runtimes.put(c.name(), runtime);
-            Prober prober = prober(c, runtime, checkPool, probes);
-            probers.add(prober);
-            components.add(new ComponentSupervisor(c, runtime, prober, scheduler, runtimeThreads,
-                    new Slf4jComponentLog(c.name()), store,
-                    new Backoff(c.restart().backoff(), () -> ThreadLocalRandom.current().nextDouble())));
+            components.add(supervise(c));
         }
         this.supervisor = new Supervisor(components, scheduler, containment.description());
+    }
+
+    private static int probed(List<ComponentConfig> components) {
+        return (int) components.stream()
+                .filter(c -> c.startup() != null || c.liveness() != null || c.readiness() != null).count();
+    }
+
+    /** The runtime, prober and watchdog of {@code c}; its runtime and prober are then this daemon's for its name. */
+    private ComponentSupervisor supervise(ComponentConfig c) {
+        ComponentRuntime runtime = observed.apply(c.docker() != null
+                ? new DockerRuntime(c.name(), home.id(), c.docker())
+                : new ProcessRuntime(c.name(), home.id(), c.process(), home.componentLog(c.name()), containment));
+        Prober prober = prober(c, runtime, checkPool, probes);
+        runtimes.put(c.name(), runtime);
+        probers.put(c.name(), prober);
+        return new ComponentSupervisor(c, runtime, prober, scheduler, runtimeThreads,
+                new Slf4jComponentLog(c.name()), store,
+                new Backoff(c.restart().backoff(), () -> ThreadLocalRandom.current().nextDouble()));
+    }
+
+    /**
+     * Applies a reloaded config's components: {@code changes} says which are added, removed, changed
+     * and unchanged (as {@link ConfigChanges#between} finds them). Unchanged components keep their
+     * watchdog, instance, counters and bean; the others are handed to {@link Supervisor#replace},
+     * which stops what leaves (dependents first) and starts what comes. A removed component leaves
+     * no instance record and no operator's stop behind. Blocks until the stops are done; returns
+     * the components whose stop failed (they stay as they were), with the reason of each.
+     */
+    public synchronized Map<String, String> apply(StigmerConfig next, ConfigChanges changes) {
+        int count = Math.max(supervisor.components().size(), next.components().size());
+        if (stopThreads.getMaximumPoolSize() < count + launchLimit) {
+            stopThreads.setMaximumPoolSize(count + launchLimit);
+        }
+        checkPool.resize(Math.max(probed(next.components()), probed(supervisor.componentConfigs())));
+        Map<String, Prober> oldProbers = new HashMap<>(probers);
+        Map<String, ComponentRuntime> oldRuntimes = new HashMap<>(runtimes);
+        Map<String, ComponentSupervisor> fresh = new HashMap<>();
+        List<ComponentSupervisor> target = new ArrayList<>();
+        for (ComponentConfig c : next.components()) {
+            if (changes.unchanged().contains(c.name())) {
+                target.add(supervisor.component(c.name()).orElseThrow());
+            } else {
+                ComponentSupervisor made = supervise(c);
+                fresh.put(c.name(), made);
+                target.add(made);
+            }
+        }
+        Map<String, String> failed = supervisor.replace(target);
+        for (String name : changes.removed()) {
+            if (failed.containsKey(name)) {
+                continue;
+            }
+            retire(oldProbers.get(name), oldRuntimes.get(name));
+            probers.remove(name);
+            runtimes.remove(name);
+            store.clear(name);
+            store.markStopped(name, false);
+        }
+        for (String name : changes.changed()) {
+            if (failed.containsKey(name)) {
+                // The old instance may live: the old watchdog stays, the new one is dropped unused.
+                retire(probers.get(name), runtimes.get(name));
+                probers.put(name, oldProbers.get(name));
+                runtimes.put(name, oldRuntimes.get(name));
+            } else {
+                retire(oldProbers.get(name), oldRuntimes.get(name));
+            }
+        }
+        return failed;
+    }
+
+    private static void retire(Prober prober, ComponentRuntime runtime) {
+        if (prober != null) {
+            prober.close();
+        }
+        if (runtime instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // nothing of it is used any more
+            }
+        }
     }
 
     /**
@@ -209,7 +292,7 @@ public final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
-        probers.forEach(Prober::close);
+        probers.values().forEach(Prober::close);
         checkPool.close();
         watchdog.shutdownNow();
         launchThreads.shutdownNow();

@@ -22,6 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import ai.stigmer.supervisor.ComponentSetListener;
+import ai.stigmer.supervisor.SupervisedComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +52,9 @@ public final class DaemonMain {
         Path install = Path.of(System.getProperty("stigmer.install", ".")).toAbsolutePath().normalize();
         Path configFile = ConfigLoader.locate(explicitConfig, home.root(), install);
         StigmerConfig config;
+        java.util.Map<String, String> variables = home.configVariables(install);
         try {
-            config = ConfigLoader.load(configFile, home.configVariables(install));
+            config = ConfigLoader.load(configFile, variables);
         } catch (ConfigException e) {
             err.println("stigmer: invalid configuration: " + e.getMessage());
             return 2;
@@ -70,7 +74,7 @@ public final class DaemonMain {
                 err.println("stigmer: a daemon is already running for " + home.root());
                 return 1;
             }
-            return runLocked(config, home, err);
+            return runLocked(config, variables, home, err);
         } catch (IOException e) {
             err.println("stigmer: " + e.getMessage());
             return 1;
@@ -96,7 +100,9 @@ public final class DaemonMain {
         java.nio.file.Files.setPosixFilePermissions(lockPath, rw);
     }
 
-    private static int runLocked(StigmerConfig config, StigmerHome home, PrintStream err) throws IOException {
+    /** {@code variables}: those the config was read with, for its reloads. */
+    private static int runLocked(StigmerConfig config, java.util.Map<String, String> variables, StigmerHome home,
+            PrintStream err) throws IOException {
         try {
             JmxCredentials.ensure(home.jmx()); // generated here, under the lock, and checked before anything starts
         } catch (UnsafePermissionsException e) {
@@ -114,6 +120,14 @@ public final class DaemonMain {
         for (String signal : new String[] {"TERM", "INT"}) {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> shutdownRequested.countDown());
         }
+        // SIGHUP reloads the config, as for most daemons; the JVM's default would shut down.
+        AtomicReference<Reloader> reloader = new AtomicReference<>();
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> reloadOnSignal(reloader.get(), log));
+        } catch (IllegalArgumentException e) {
+            // A JVM run with -Xrs keeps SIGHUP to itself: reload then goes through the command line only.
+            log.warn("SIGHUP does not reload ({}); use stigmer server reload", e.getMessage());
+        }
         Thread hook = new Thread(() -> {
             shutdownRequested.countDown();
             awaitQuietly(finished);
@@ -125,7 +139,8 @@ public final class DaemonMain {
                 Daemon daemon = new Daemon(config, home, metrics.probes())) {
             JmxControlPlane jmx;
             try {
-                jmx = JmxControlPlane.start(config.jmx(), home.jmx(), daemon.supervisor(), shutdownRequested::countDown);
+                jmx = JmxControlPlane.start(config.jmx(), home.jmx(), daemon.supervisor(), shutdownRequested::countDown,
+                        () -> reloadNow(reloader.get()));
             } catch (IOException e) {
                 err.println("stigmer: cannot start the JMX connector on " + config.jmx().host() + ":"
                         + config.jmx().port() + ": " + e.getMessage());
@@ -149,6 +164,18 @@ public final class DaemonMain {
                 daemon.containment().advice().ifPresent(log::info);
                 daemon.reportTo(systemd);
                 daemon.start();
+                // systemd hears of each reload: RELOADING=1 as it begins, READY=1 once it is over.
+                Reloader reloads = new Reloader(config, variables, daemon, systemd);
+                daemon.supervisor().addComponentSetListener(new ComponentSetListener() {
+                    @Override public void added(SupervisedComponent c) { alerts.listenTo(c.name()); }
+                    @Override public void replaced(SupervisedComponent old, SupervisedComponent now) {}
+                    @Override public void removed(SupervisedComponent c) {}
+                });
+                reloads.onReloaded(outcome -> {
+                    rotateReloaded(rotation, outcome, daemon, home);
+                    jmx.reloaded(outcome.source().toString(), outcome.changes(), outcome.summary());
+                });
+                reloader.set(reloads);
                 awaitQuietly(shutdownRequested);
                 systemd.stopping();
                 log.info("Shutting down: stopping components, dependents first");
@@ -168,6 +195,46 @@ public final class DaemonMain {
             } catch (IllegalStateException alreadyShuttingDown) {
                 // the hook is what woke us; it returns now that we are finished
             }
+        }
+    }
+
+    /** The reload of the JMX {@code reload()} operation: its summary line, or why not. */
+    private static String reloadNow(Reloader reloader) {
+        if (reloader == null) {
+            throw new IllegalStateException("the daemon is still starting; reload once it has started");
+        }
+        return reloader.reload().summary();
+    }
+
+    /** SIGHUP: a reload on a thread of its own; a refusal is logged at ERROR with its reason. */
+    private static void reloadOnSignal(Reloader reloader, Logger log) {
+        if (reloader == null) {
+            log.warn("SIGHUP ignored: the daemon is still starting");
+            return;
+        }
+        Thread t = new Thread(() -> {
+            log.info("SIGHUP: reloading the config");
+            try {
+                reloader.reload();
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                log.error("Reload on SIGHUP refused: {}", e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("Reload on SIGHUP failed", e);
+            }
+        }, "stigmer-reload");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The logs of components a reload added or changed are watched with their (new) limits; removed ones no longer. */
+    private static void rotateReloaded(LogRotationWatcher rotation, Reloader.Outcome outcome, Daemon daemon, StigmerHome home) {
+        outcome.changes().removed().forEach(name -> rotation.unwatch(home.componentLog(name)));
+        for (String name : outcome.changes().added()) {
+            daemon.supervisor().component(name).ifPresent(c -> rotation.watch(home.componentLog(name), c.config().logs()));
+        }
+        for (String name : outcome.changes().changed()) {
+            rotation.unwatch(home.componentLog(name));
+            daemon.supervisor().component(name).ifPresent(c -> rotation.watch(home.componentLog(name), c.config().logs()));
         }
     }
 

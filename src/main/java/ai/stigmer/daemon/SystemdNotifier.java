@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>Sends never block (the socket is non-blocking) and never throw: the first failure is logged,
  * later ones are not.
  */
-public final class SystemdNotifier implements AutoCloseable {
+public final class SystemdNotifier implements AutoCloseable, ReloadHook {
     private static final Logger LOG = LoggerFactory.getLogger(SystemdNotifier.class);
 
     /** Null when systemd did not ask for notifications: then every method returns at once. */
@@ -232,6 +232,7 @@ public final class SystemdNotifier implements AutoCloseable {
      * {@code RELOADING=1}: a reload of the configuration begins. systemd then waits for
      * {@link #reloaded()}; {@code MONOTONIC_USEC=} tells it which reload request this answers.
      */
+    @Override
     public void reloading() {
         if (socket != null) {
             String now;
@@ -245,6 +246,7 @@ public final class SystemdNotifier implements AutoCloseable {
     }
 
     /** {@code READY=1} after a reload, with the summary; components added by it are followed from now on. */
+    @Override
     public void reloaded() {
         if (socket != null && supervisor != null) {
             listenToNewComponents();

@@ -11,7 +11,7 @@ import java.util.Optional;
 enum Access {
     /** {@code monitor}: attributes, MBean info, queries, notifications. */
     READONLY,
-    /** {@code control}: also restart(), stop(), start() and shutdown() of the ai.stigmer beans. */
+    /** {@code control}: also restart(), stop(), start(), shutdown() and reload() of the ai.stigmer beans. */
     READWRITE;
 
     /** The word of the access file ({@code readonly}, {@code readwrite}). */

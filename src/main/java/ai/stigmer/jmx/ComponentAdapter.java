@@ -14,12 +14,17 @@ import java.util.concurrent.TimeoutException;
  * JDK exceptions with a message and no cause, so a client without stigmer's classes can read them.
  */
 final class ComponentAdapter implements ComponentMXBean {
-    private final SupervisedComponent component;
+    /** Replaced when a reload restarts the component with a new spec: the bean, its listeners and sequence stay. */
+    private volatile SupervisedComponent component;
     private final Duration timeout;
 
     ComponentAdapter(SupervisedComponent component, Duration timeout) {
         this.component = component;
         this.timeout = timeout;
+    }
+
+    void retarget(SupervisedComponent now) {
+        this.component = now;
     }
 
     private ComponentStatus status() {

@@ -5,6 +5,7 @@ import ai.stigmer.supervisor.SupervisedComponent;
 import ai.stigmer.supervisor.Supervision;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Adapts {@link Supervision} to {@link DaemonMXBean}. {@code shutdown()} runs the daemon's shutdown
@@ -13,13 +14,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class DaemonAdapter implements DaemonMXBean {
     private final Supervision supervision;
     private final Runnable shutdown;
+    private final Supplier<String> reload;
     private final RecentEvents recent;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
 
-    DaemonAdapter(Supervision supervision, Runnable shutdown, RecentEvents recent) {
+    DaemonAdapter(Supervision supervision, Runnable shutdown, Supplier<String> reload, RecentEvents recent) {
         this.supervision = supervision;
         this.shutdown = shutdown;
+        this.reload = reload;
         this.recent = recent;
+    }
+
+    /** Runs on the caller's JMX thread: the reply is the summary, sent once the reload is applied. */
+    @Override
+    public String reload() {
+        return reload.get();
     }
 
     @Override public long getPid() { return ProcessHandle.current().pid(); }

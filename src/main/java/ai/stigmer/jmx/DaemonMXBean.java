@@ -56,6 +56,18 @@ public interface DaemonMXBean {
             + " timestamp in epoch ms), oldest first; sequence numbers increase per component")
     List<EventRow> getRecentEvents();
 
+    /**
+     * Reads the daemon's config file again and applies it: added components start, removed ones
+     * stop, changed ones restart with their new spec, the others are not touched. Returns the
+     * summary line once what leaves is stopped and what comes has begun to start. An invalid file,
+     * or one that changes what needs a daemon restart, changes nothing and fails with the reason
+     * (IllegalArgumentException); a reload already under way fails at once (IllegalStateException).
+     * Sends {@code ai.stigmer.daemon.reloaded}.
+     */
+    @Description("Read the config file again and apply it: start added components, stop removed ones, restart changed ones;"
+            + " the others are not touched. An invalid file changes nothing. Returns what changed")
+    String reload();
+
     /** Stops every component (dependents first), then the daemon; returns at once. */
     @Description("Stop every component (dependents first), then the daemon")
     void shutdown();

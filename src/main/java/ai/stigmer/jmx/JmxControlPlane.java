@@ -1,7 +1,9 @@
 package ai.stigmer.jmx;
 
 import ai.stigmer.Threads;
+import ai.stigmer.config.ConfigChanges;
 import ai.stigmer.config.JmxConfig;
+import ai.stigmer.supervisor.ComponentSetListener;
 import ai.stigmer.supervisor.SupervisedComponent;
 import ai.stigmer.supervisor.Supervision;
 import java.io.IOException;
@@ -19,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -59,8 +63,12 @@ public final class JmxControlPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JmxControlPlane.class);
 
     private final MBeanServer server;
+    /** Guarded by this: every bean registered, the daemon's first. */
     private final List<ObjectName> registered = new ArrayList<>();
-    private final List<ComponentNotifier> notifiers = new ArrayList<>();
+    /** Guarded by this: each component's bean, by component name. */
+    private final Map<String, ComponentBean> components = new HashMap<>();
+    private final AtomicLong reloadSequence = new AtomicLong();
+    private LaneBroadcaster daemonBroadcaster;
     private final RecentEvents recent = new RecentEvents();
     private final ExecutorService dispatch = Executors.newSingleThreadExecutor(Threads.daemon("stigmer-jmx-events"));
     private final ExecutorService lanes = Executors.newCachedThreadPool(Threads.daemon("stigmer-jmx-notify"));
@@ -80,12 +88,31 @@ public final class JmxControlPlane implements AutoCloseable {
      */
     public static JmxControlPlane start(JmxConfig config, Path jmxDir, Supervision supervision, Runnable shutdown)
             throws IOException {
-        return start(config, jmxDir, supervision, shutdown, ManagementFactory.getPlatformMBeanServer());
+        return start(config, jmxDir, supervision, shutdown, NO_RELOAD, ManagementFactory.getPlatformMBeanServer());
     }
+
+    /**
+     * As {@link #start(JmxConfig, Path, Supervision, Runnable)}; {@code reload} is run by the daemon's
+     * {@code reload()} operation and returns its summary line (it throws IllegalArgumentException for
+     * a refused config, IllegalStateException when it cannot reload now).
+     */
+    public static JmxControlPlane start(JmxConfig config, Path jmxDir, Supervision supervision, Runnable shutdown,
+            Supplier<String> reload) throws IOException {
+        return start(config, jmxDir, supervision, shutdown, reload, ManagementFactory.getPlatformMBeanServer());
+    }
+
+    private static final Supplier<String> NO_RELOAD = () -> {
+        throw new IllegalStateException("this daemon cannot reload its config");
+    };
 
     /** As {@link #start(JmxConfig, Path, Supervision, Runnable)}, on the given MBean server. */
     static JmxControlPlane start(JmxConfig config, Path jmxDir, Supervision supervision, Runnable shutdown,
             MBeanServer server) throws IOException {
+        return start(config, jmxDir, supervision, shutdown, NO_RELOAD, server);
+    }
+
+    static JmxControlPlane start(JmxConfig config, Path jmxDir, Supervision supervision, Runnable shutdown,
+            Supplier<String> reload, MBeanServer server) throws IOException {
         InetAddress host = InetAddress.getByName(config.host());
         if (!host.isLoopbackAddress()) {
             throw new IOException("JMX host " + config.host() + " is not a loopback address; refusing to listen on it");
@@ -93,7 +120,7 @@ public final class JmxControlPlane implements AutoCloseable {
         JmxCredentials.ensure(jmxDir);
         JmxControlPlane plane = new JmxControlPlane(server);
         try {
-            plane.registerBeans(supervision, shutdown);
+            plane.registerBeans(supervision, shutdown, reload);
             plane.startConnector(host, config.port(), jmxDir);
             return plane;
         } catch (IOException | RuntimeException e) {
@@ -112,16 +139,81 @@ public final class JmxControlPlane implements AutoCloseable {
         return address;
     }
 
-    private void registerBeans(Supervision supervision, Runnable shutdown) throws IOException {
-        register(ObjectNames.daemon(), new DescribedMBean(new DaemonAdapter(supervision, shutdown, recent), DaemonMXBean.class));
+    /** One component's bean: a reload that changes the component points it at the new one. */
+    private record ComponentBean(ObjectName name, ComponentAdapter adapter, ComponentNotifier notifier) {}
+
+    private synchronized void registerBeans(Supervision supervision, Runnable shutdown, Supplier<String> reload)
+            throws IOException {
+        daemonBroadcaster = new LaneBroadcaster(lanes, ReloadNotifications.info());
+        register(ObjectNames.daemon(), new DescribedEmitterMBean(new DaemonAdapter(supervision, shutdown, reload, recent),
+                DaemonMXBean.class, daemonBroadcaster));
         for (SupervisedComponent component : supervision.components()) {
-            ObjectName name = ObjectNames.component(component.name());
-            LaneBroadcaster broadcaster = new LaneBroadcaster(lanes, ComponentNotifications.info());
-            register(name, new DescribedEmitterMBean(
-                    new ComponentAdapter(component, OPERATION_TIMEOUT), ComponentMXBean.class, broadcaster));
-            ComponentNotifier notifier = new ComponentNotifier(name, broadcaster, dispatch, recent);
-            notifiers.add(notifier);
-            component.addListener(notifier);
+            registerComponent(component);
+        }
+        supervision.addComponentSetListener(new ComponentSetListener() {
+            @Override
+            public void added(SupervisedComponent component) {
+                try {
+                    registerComponent(component);
+                } catch (IOException e) {
+                    LOG.error("No MXBean for added component {}: {}", component.name(), e.getMessage());
+                }
+            }
+
+            @Override
+            public void replaced(SupervisedComponent old, SupervisedComponent now) {
+                retarget(now);
+            }
+
+            @Override
+            public void removed(SupervisedComponent component) {
+                unregisterComponent(component.name());
+            }
+        });
+    }
+
+    private synchronized void registerComponent(SupervisedComponent component) throws IOException {
+        ObjectName name = ObjectNames.component(component.name());
+        LaneBroadcaster broadcaster = new LaneBroadcaster(lanes, ComponentNotifications.info());
+        ComponentAdapter adapter = new ComponentAdapter(component, OPERATION_TIMEOUT);
+        register(name, new DescribedEmitterMBean(adapter, ComponentMXBean.class, broadcaster));
+        ComponentNotifier notifier = new ComponentNotifier(name, broadcaster, dispatch, recent);
+        components.put(component.name(), new ComponentBean(name, adapter, notifier));
+        component.addListener(notifier);
+    }
+
+    /** The same bean, listeners and notification sequence, now showing and steering {@code now}. */
+    private synchronized void retarget(SupervisedComponent now) {
+        ComponentBean bean = components.get(now.name());
+        if (bean != null) {
+            bean.adapter().retarget(now);
+            now.addListener(bean.notifier());
+        }
+    }
+
+    private synchronized void unregisterComponent(String component) {
+        ComponentBean bean = components.remove(component);
+        if (bean == null) {
+            return;
+        }
+        bean.notifier().close();
+        registered.remove(bean.name());
+        try {
+            server.unregisterMBean(bean.name());
+        } catch (JMException e) {
+            LOG.warn("Unregistering {} failed: {}", bean.name(), e.getMessage());
+        }
+    }
+
+    /**
+     * Sends {@code ai.stigmer.daemon.reloaded} from the Daemon MXBean: {@code message} is the summary
+     * line, the user data {@link ReloadNotifications#USER_DATA}.
+     */
+    public void reloaded(String file, ConfigChanges changes, String message) {
+        LaneBroadcaster broadcaster = daemonBroadcaster;
+        if (broadcaster != null) {
+            broadcaster.sendNotification(ReloadNotifications.toNotification(ObjectNames.daemon(),
+                    reloadSequence.incrementAndGet(), file, changes, message));
         }
     }
 
@@ -181,8 +273,8 @@ public final class JmxControlPlane implements AutoCloseable {
 
     /** Stops the connector, unregisters the MXBeans and stops delivering notifications. */
     @Override
-    public void close() {
-        notifiers.forEach(ComponentNotifier::close);
+    public synchronized void close() {
+        components.values().forEach(b -> b.notifier().close());
         if (connector != null) {
             try {
                 connector.stop();

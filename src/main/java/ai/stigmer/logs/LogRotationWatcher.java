@@ -49,6 +49,11 @@ public final class LogRotationWatcher implements AutoCloseable {
         return this;
     }
 
+    /** Stops watching {@code live} (a component a reload removed, or one it watches again with new limits). */
+    public void unwatch(Path live) {
+        logs.removeIf(log -> log.live().equals(live));
+    }
+
     public LogRotationWatcher start() {
         timer.scheduleWithFixedDelay(this::checkAll, 0, period.toMillis(), TimeUnit.MILLISECONDS);
         return this;

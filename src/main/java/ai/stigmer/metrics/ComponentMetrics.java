@@ -1,6 +1,7 @@
 package ai.stigmer.metrics;
 
 import ai.stigmer.supervisor.ComponentEvent;
+import ai.stigmer.supervisor.ComponentSetListener;
 import ai.stigmer.supervisor.ComponentStatus;
 import ai.stigmer.supervisor.State;
 import ai.stigmer.supervisor.SupervisedComponent;
@@ -33,14 +34,24 @@ final class ComponentMetrics implements MultiCollector {
     ComponentMetrics(Supervision supervision) {
         this.supervision = supervision;
         for (SupervisedComponent c : supervision.components()) {
-            LongAdder count = restarts.computeIfAbsent(c.name(), name -> new LongAdder());
-            // On the watchdog thread: an increment returns at once.
-            c.addListener(event -> {
-                if (event.type() == ComponentEvent.Type.RESTARTING) {
-                    count.increment();
-                }
-            });
+            count(c);
         }
+        // A component changed by a reload counts on; one removed leaves the series.
+        supervision.addComponentSetListener(new ComponentSetListener() {
+            @Override public void added(SupervisedComponent c) { count(c); }
+            @Override public void replaced(SupervisedComponent old, SupervisedComponent now) { count(now); }
+            @Override public void removed(SupervisedComponent c) { restarts.remove(c.name()); }
+        });
+    }
+
+    private void count(SupervisedComponent c) {
+        LongAdder count = restarts.computeIfAbsent(c.name(), name -> new LongAdder());
+        // On the watchdog thread: an increment returns at once.
+        c.addListener(event -> {
+            if (event.type() == ComponentEvent.Type.RESTARTING) {
+                count.increment();
+            }
+        });
     }
 
     @Override

@@ -61,6 +61,18 @@ public final class CheckPool implements AutoCloseable {
         return new CheckPool(size, Threads.daemon("stigmer-check"));
     }
 
+    /** Grows or shrinks the pool to {@link #sizeFor} {@code probedComponents}, as a reload changes them. */
+    public void resize(int probedComponents) {
+        int size = sizeFor(probedComponents);
+        if (size > threads.getMaximumPoolSize()) {
+            threads.setMaximumPoolSize(size);
+            threads.setCorePoolSize(size);
+        } else {
+            threads.setCorePoolSize(size);
+            threads.setMaximumPoolSize(size);
+        }
+    }
+
     /**
      * Threads for {@code probedComponents} components with a blocking check: one each, at least 2,
      * at most {@value #MAX_THREADS}. A check that answers takes milliseconds; the pool is filled only

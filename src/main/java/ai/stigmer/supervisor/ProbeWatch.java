@@ -33,6 +33,10 @@ final class ProbeWatch {
     private String containerId = "";
     private long phaseSince;
 
+    ComponentSupervisor component() {
+        return component;
+    }
+
     ProbeWatch(ComponentSupervisor component) {
         this.component = component;
         for (ProbeKind kind : KINDS) {

@@ -20,6 +20,9 @@ public interface Supervision {
     /** How long supervision has run. */
     Duration uptime();
 
+    /** Tells {@code listener} of components added, replaced or removed by a reload from now on. */
+    default void addComponentSetListener(ComponentSetListener listener) {}
+
     /** How the instances of process components are held together and stopped (SPEC §4), in a few words. */
     default String containment() {
         return "";

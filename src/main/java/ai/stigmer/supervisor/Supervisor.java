@@ -3,13 +3,17 @@ package ai.stigmer.supervisor;
 import ai.stigmer.runtime.Instance;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -35,18 +39,24 @@ public final class Supervisor implements Supervision {
     public static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final Duration HEARTBEAT_STALE = Duration.ofSeconds(5);
 
-    private final List<ComponentSupervisor> components;
-    private final Map<String, ComponentSupervisor> byName;
+    /** In start order; replaced whole by a reload (under {@link #membership}), read without a lock. */
+    private volatile List<ComponentSupervisor> components;
+    private volatile Map<String, ComponentSupervisor> byName;
     private final Scheduler scheduler;
     private final long startedAt;
     private final Set<String> pending = new HashSet<>();
     private volatile long lastTick;
-    private final List<ProbeWatch> probeWatches;
+    private volatile List<ProbeWatch> probeWatches;
+    /** Guards a change of the component set against the start of a shutdown. */
+    private final Object membership = new Object();
+    private final List<ComponentSetListener> setListeners = new CopyOnWriteArrayList<>();
     /** The stale probes the last heartbeat found, described for the operator. */
     private volatile List<String> staleProbes = List.of();
     private volatile boolean shuttingDown;
     /** Told of each tick on the watchdog thread: what must fall silent when the watchdog hangs. */
     private volatile LongConsumer[] heartbeatListeners = {}; // an array: a tick walks it without allocating
+    /** Adoptions of the start not answered yet; written on the watchdog thread only. */
+    private volatile int adoptionsUnanswered;
 
     private final String containment;
 
@@ -58,20 +68,174 @@ public final class Supervisor implements Supervision {
     /** @param containment how process components are contained, as operators should read it */
     public Supervisor(List<ComponentSupervisor> components, Scheduler scheduler, String containment) {
         this.containment = containment;
-        this.components = List.copyOf(components);
-        this.byName = components.stream().collect(Collectors.toMap(ComponentSupervisor::name, Function.identity()));
         this.scheduler = scheduler;
         this.startedAt = scheduler.nanoTime();
         this.lastTick = startedAt;
-        this.probeWatches = components.stream().filter(ProbeWatch::hasProbes).map(ProbeWatch::new).toList();
+        use(components);
         for (ComponentSupervisor c : components) {
             c.addListener(event -> startWhatIsReady());
         }
     }
 
+    private void use(List<ComponentSupervisor> next) {
+        Map<ComponentSupervisor, ProbeWatch> watching = new IdentityHashMap<>();
+        if (probeWatches != null) {
+            probeWatches.forEach(w -> watching.put(w.component(), w)); // an unchanged component keeps what was seen of it
+        }
+        this.components = List.copyOf(next);
+        this.byName = next.stream().collect(Collectors.toMap(ComponentSupervisor::name, Function.identity()));
+        this.probeWatches = next.stream().filter(ProbeWatch::hasProbes)
+                .map(c -> watching.getOrDefault(c, new ProbeWatch(c))).toList();
+    }
+
+    @Override
+    public void addComponentSetListener(ComponentSetListener listener) {
+        setListeners.add(listener);
+    }
+
+    /**
+     * Makes {@code next} (in start order) the supervised components, as a reload asks. A component
+     * of {@code next} that is supervised already (the same object) is not touched. Every other
+     * supervised one leaves: it is stopped as a shutdown stops it, dependents first among those
+     * leaving, independent ones in parallel. Once they are gone, the {@link ComponentSetListener}s
+     * are told, and the components new in {@code next} start as their dependencies allow (the
+     * operator's stop of a name holds for its new spec too).
+     *
+     * <p>A leaving component whose stop fails stays supervised as it was (Failed, its instance
+     * perhaps alive): nothing replaces it while it may still run. Blocks until the stops are done
+     * (each within its stop deadline) and returns those components with the reason of each.
+     *
+     * @throws IllegalStateException while the daemon shuts down
+     */
+    public Map<String, String> replace(List<ComponentSupervisor> next) {
+        return finish(begin(next));
+    }
+
+    /** A change of the component set under way: the stops of what leaves, by name. */
+    record Replacement(List<ComponentSupervisor> current, List<ComponentSupervisor> next,
+            List<ComponentSupervisor> leaving, Map<String, CompletableFuture<Void>> gone) {
+        boolean stopped() {
+            return gone.values().stream().allMatch(CompletableFuture::isDone);
+        }
+    }
+
+    /** The first half of {@link #replace}: the stops of what leaves begin. */
+    Replacement begin(List<ComponentSupervisor> next) {
+        if (shuttingDown) {
+            throw new IllegalStateException("the daemon is shutting down");
+        }
+        if (adoptionsUnanswered > 0) {
+            // A component leaving now could still be handed the instance its adoption finds.
+            throw new IllegalStateException("the daemon is still taking over the instances an earlier daemon left;"
+                    + " reload once it has");
+        }
+        List<ComponentSupervisor> current = components;
+        Set<ComponentSupervisor> staying = Collections.newSetFromMap(new IdentityHashMap<>());
+        staying.addAll(next);
+        List<ComponentSupervisor> leaving = current.stream().filter(c -> !staying.contains(c)).toList();
+        scheduler.execute(() -> leaving.forEach(c -> pending.remove(c.name())));
+        return new Replacement(current, next, leaving, stopInOrder(leaving));
+    }
+
+    /** The second half: waits for the stops, then puts the new set in place; the stops that failed. */
+    Map<String, String> finish(Replacement r) {
+        Map<String, String> failed = new LinkedHashMap<>();
+        r.gone().forEach((name, gone) -> {
+            try {
+                gone.join();
+            } catch (RuntimeException e) {
+                failed.put(name, reason(e));
+            }
+        });
+        swap(r.current(), r.next(), r.leaving(), failed.keySet());
+        return failed;
+    }
+
+    private static String reason(Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    }
+
+    /** The new set in place, listeners told, new components pending; those whose stop failed stay. */
+    private void swap(List<ComponentSupervisor> current, List<ComponentSupervisor> next, List<ComponentSupervisor> leaving,
+            Set<String> stuck) {
+        Map<String, ComponentSupervisor> old = new HashMap<>();
+        current.forEach(c -> old.put(c.name(), c));
+        Set<ComponentSupervisor> before = Collections.newSetFromMap(new IdentityHashMap<>());
+        before.addAll(current);
+        List<ComponentSupervisor> result = new ArrayList<>();
+        List<ComponentSupervisor> starting = new ArrayList<>();
+        for (ComponentSupervisor c : next) {
+            if (stuck.contains(c.name())) {
+                result.add(old.get(c.name())); // its old instance may live: no new one beside it
+            } else {
+                result.add(c);
+                if (!before.contains(c)) {
+                    starting.add(c);
+                }
+            }
+        }
+        Set<String> names = next.stream().map(ComponentSupervisor::name).collect(Collectors.toSet());
+        leaving.stream().filter(c -> stuck.contains(c.name()) && !names.contains(c.name())).forEach(result::add);
+        synchronized (membership) {
+            if (shuttingDown) {
+                return;
+            }
+            use(result);
+        }
+        for (ComponentSupervisor c : leaving) {
+            if (stuck.contains(c.name())) {
+                continue;
+            }
+            ComponentSupervisor now = names.contains(c.name()) ? byName.get(c.name()) : null;
+            for (ComponentSetListener l : setListeners) {
+                if (now == null) {
+                    l.removed(c);
+                } else {
+                    l.replaced(c, now);
+                }
+            }
+        }
+        for (ComponentSupervisor c : starting) {
+            if (!old.containsKey(c.name())) {
+                setListeners.forEach(l -> l.added(c));
+            }
+            c.addListener(event -> startWhatIsReady());
+        }
+        scheduler.execute(() -> {
+            starting.forEach(c -> pending.add(c.name()));
+            startWhatIsReady();
+        });
+    }
+
+    /**
+     * Stops each of {@code leaving} for good, a component's stop beginning once every one of them
+     * that depends on it is gone; independent ones in parallel. A dependent whose stop failed does
+     * not keep its dependencies running.
+     */
+    private static Map<String, CompletableFuture<Void>> stopInOrder(List<ComponentSupervisor> leaving) {
+        Map<String, CompletableFuture<Void>> gone = new LinkedHashMap<>();
+        // In reverse start order every dependent comes before what it depends on.
+        for (int i = leaving.size() - 1; i >= 0; i--) {
+            ComponentSupervisor c = leaving.get(i);
+            CompletableFuture<?>[] dependents = leaving.stream()
+                    .filter(d -> d.config().dependsOn().contains(c.name()))
+                    .map(d -> gone.get(d.name()))
+                    .toArray(CompletableFuture[]::new);
+            gone.put(c.name(), CompletableFuture.allOf(dependents).handle((v, e) -> null)
+                    .thenCompose(v -> c.shutdown()));
+        }
+        return gone;
+    }
+
     @Override
     public List<SupervisedComponent> components() {
         return List.copyOf(components);
+    }
+
+    /** The spec of every component supervised now, in start order. */
+    public List<ai.stigmer.config.ComponentConfig> componentConfigs() {
+        return components.stream().map(ComponentSupervisor::config).toList();
     }
 
     public Optional<ComponentSupervisor> component(String name) {
@@ -139,6 +303,7 @@ public final class Supervisor implements Supervision {
     public void start(Predicate<ComponentSupervisor> recorded, Function<ComponentSupervisor, Optional<Instance>> adoptable,
             Executor adopting, Duration deadline) {
         scheduler.execute(this::tick);
+        adoptionsUnanswered++; // until the lookups below have begun: a reload waits for the start
         scheduler.execute(() -> {
             for (ComponentSupervisor c : components) {
                 if (recorded.test(c)) {
@@ -147,6 +312,7 @@ public final class Supervisor implements Supervision {
                     takeAdoption(c, Optional.empty());
                 }
             }
+            adoptionsUnanswered--;
         });
     }
 
@@ -160,6 +326,7 @@ public final class Supervisor implements Supervision {
     private void lookForLeftInstance(ComponentSupervisor c, Function<ComponentSupervisor, Optional<Instance>> adoptable,
             Executor adopting, Duration deadline) {
         Adoption adoption = new Adoption();
+        adoptionsUnanswered++;
         adoption.deadline = scheduler.schedule(() -> adoptionOverdue(c, adoption, deadline), deadline);
         try {
             adopting.execute(() -> {
@@ -178,6 +345,7 @@ public final class Supervisor implements Supervision {
             ADOPTION_LOG.warn("Could not look for the instance an earlier daemon left of {}: {}", c.name(), e.toString());
             adoption.deadline.cancel();
             adoption.answered = true;
+            adoptionsUnanswered--;
             takeAdoption(c, Optional.empty());
         }
     }
@@ -187,6 +355,7 @@ public final class Supervisor implements Supervision {
             return;
         }
         adoption.answered = true;
+        adoptionsUnanswered--;
         ADOPTION_LOG.warn("No answer within {} s while looking for the instance an earlier daemon left of {}; "
                 + "starting it anew", deadline.toSeconds(), c.name());
         takeAdoption(c, Optional.empty());
@@ -195,6 +364,7 @@ public final class Supervisor implements Supervision {
     private void adoptionAnswered(ComponentSupervisor c, Adoption adoption, Optional<Instance> found, Executor adopting) {
         if (!adoption.answered) {
             adoption.answered = true;
+            adoptionsUnanswered--;
             adoption.deadline.cancel();
             if (!shuttingDown || found.isEmpty()) {
                 takeAdoption(c, found);
@@ -343,21 +513,13 @@ public final class Supervisor implements Supervision {
      * if the stop of one failed (the others are still stopped).
      */
     CompletableFuture<Void> stopAll() {
-        shuttingDown = true;
-        scheduler.execute(pending::clear);
-        components.forEach(ComponentSupervisor::close);
-        Map<String, CompletableFuture<Void>> gone = new HashMap<>();
-        // In reverse start order every dependent comes before what it depends on.
-        for (int i = components.size() - 1; i >= 0; i--) {
-            ComponentSupervisor c = components.get(i);
-            CompletableFuture<?>[] dependents = components.stream()
-                    .filter(d -> d.config().dependsOn().contains(c.name()))
-                    .map(d -> gone.get(d.name()))
-                    .toArray(CompletableFuture[]::new);
-            // A dependent whose stop failed does not keep its dependencies running.
-            gone.put(c.name(), CompletableFuture.allOf(dependents).handle((v, e) -> null)
-                    .thenCompose(v -> c.shutdown()));
+        List<ComponentSupervisor> all;
+        synchronized (membership) {
+            shuttingDown = true;
+            all = components;
         }
-        return CompletableFuture.allOf(gone.values().toArray(CompletableFuture[]::new));
+        scheduler.execute(pending::clear);
+        all.forEach(ComponentSupervisor::close);
+        return CompletableFuture.allOf(stopInOrder(all).values().toArray(CompletableFuture[]::new));
     }
 }

@@ -36,6 +36,8 @@ class CliCommandsTest {
     private JmxControlPlane plane;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+    /** What the daemon's reload() does. */
+    private volatile java.util.function.Supplier<String> reload = () -> "Reloaded x.yaml: added none; removed none; changed none; unchanged stigmer-server, agent-runner";
 
     @BeforeEach
     void startDaemon() throws IOException {
@@ -43,7 +45,7 @@ class CliCommandsTest {
         port = JmxTestSupport.freePort();
         env = new CliEnvironment(home, root, config -> new JmxConfig("127.0.0.1", port));
         plane = JmxControlPlane.start(new JmxConfig("127.0.0.1", port), home.jmx(), new FakeSupervision(server, agent),
-                () -> plane.close());
+                () -> plane.close(), () -> reload.get());
     }
 
     @AfterEach
@@ -201,6 +203,74 @@ class CliCommandsTest {
         assertTrue(err.toString().startsWith("no log for component 'nope'"), err.toString());
         assertTrue(err.toString().contains("(components with logs: stigmer-server)"), err.toString());
         assertEquals(2, run("server", "logs", "../jmx/jmxremote"));
+    }
+
+    @Test
+    void stopNameStopsThatComponentOnlyAndStartNameStartsIt() {
+        // This fake's stop fails, as a stop whose instance may still run does: said, exit 1.
+        assertEquals(1, run("server", "stop", "stigmer-server"));
+        assertEquals("stop of stigmer-server failed: docker daemon unreachable\n", err.toString());
+        assertEquals(1, server.stops.get());
+        assertEquals(0, agent.stops.get());
+        assertEquals(0, run("server", "status"), "the daemon still runs");
+
+        assertEquals(0, run("server", "start", "stigmer-server"), err.toString());
+        assertEquals("Started stigmer-server (now Running)\n", out.toString());
+        assertEquals(1, server.starts.get());
+
+        assertEquals(2, run("server", "start", "nope"));
+        assertEquals("unknown component 'nope' (known: stigmer-server, agent-runner)\n", err.toString());
+        assertEquals(2, run("server", "stop", "nope"));
+        assertEquals(2, run("server", "start"), "start needs a component");
+        plane.close();
+        assertEquals(3, run("server", "stop", "stigmer-server"));
+        assertEquals(3, run("server", "start", "stigmer-server"));
+    }
+
+    @Test
+    void reloadPrintsWhatChangedAndARefusalExitsTwo() {
+        assertEquals(0, run("server", "reload"), err.toString());
+        assertEquals("Reloaded x.yaml: added none; removed none; changed none; unchanged stigmer-server, agent-runner\n",
+                out.toString());
+        reload = () -> {
+            throw new IllegalArgumentException("invalid configuration, nothing changed: x.yaml: components: no components");
+        };
+        assertEquals(2, run("server", "reload"));
+        assertEquals("invalid configuration, nothing changed: x.yaml: components: no components\n", err.toString());
+        reload = () -> {
+            throw new IllegalStateException("a reload is already under way; try again once it is done");
+        };
+        assertEquals(1, run("server", "reload"));
+        assertEquals("a reload is already under way; try again once it is done\n", err.toString());
+        plane.close();
+        assertEquals(3, run("server", "reload"));
+    }
+
+    @Test
+    void validateListsEveryMistakeOfTheFileAtOnceAndNeedsNoDaemon() throws Exception {
+        plane.close();
+        Path bad = Files.writeString(root.resolve("bad.yaml"), """
+                components:
+                  web:
+                    process: { command: [] }
+                    probes: { liveness: { period: 0s, checks: [ { process: {} } ] } }
+                  worker:
+                    dependsOn: [ghost]
+                    process: { command: [sleep, '1'] }
+                """);
+        assertEquals(2, run("server", "validate", "--config", bad.toString()));
+        assertEquals(bad + ": components.web.probes.liveness.period: must be greater than 0, found 0s\n"
+                + bad + ": components.web.process.command: must not be empty\n"
+                + bad + ": components.worker.dependsOn[0]: unknown component 'ghost'; components are: web, worker\n"
+                + bad + ": invalid, 3 mistakes\n", out.toString());
+
+        Path good = Files.writeString(root.resolve("good.yaml"), """
+                components:
+                  web: { process: { command: [sleep, '1'] } }
+                  worker: { dependsOn: [web], process: { command: [sleep, '1'] } }
+                """);
+        assertEquals(0, run("server", "validate", "--config", good.toString()), out.toString() + err);
+        assertEquals(good + ": valid, 2 components\n", out.toString());
     }
 
     @Test

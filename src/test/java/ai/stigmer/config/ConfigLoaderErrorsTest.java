@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -285,5 +288,37 @@ class ConfigLoaderErrorsTest {
         assertEquals(file, e.file());
         assertEquals(keyPath, e.keyPath(), e.getMessage());
         assertTrue(e.problem().contains(problemPart), () -> "problem was: " + e.problem());
+    }
+
+    @Test
+    void everyMistakeOfAFileIsFoundInOneReadingTheFirstOneLeading() throws Exception {
+        Path file = Files.writeString(dir.resolve("stigmer.yaml"), """
+                daemon: { jmx: { port: 70000 }, colour: blue }
+                defaults: { probes: { liveness: { period: 10 } } }
+                components:
+                  app:
+                    process: { command: [run], resources: { cpu: 0 } }
+                    restart: { policy: sometimes, maxRestarts: -1 }
+                  web:
+                    dependsOn: [ghost]
+                    process: { command: [run] }
+                    probes: { readiness: { timeout: 0s, checks: [ { ping: {} } ] } }
+                  other:
+                    process: { command: [run] }
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertEquals(List.of(
+                new ConfigException.Problem("daemon.colour", "unknown key 'colour'; allowed here: jmx, http, maxConcurrentLaunches, logs"),
+                new ConfigException.Problem("daemon.jmx.port", "must be between 1 and 65535, found 70000"),
+                new ConfigException.Problem("defaults.probes.liveness.period", "expected a duration with a unit, such as 10s (units: ms, s, m, h), found integer 10"),
+                new ConfigException.Problem("components.app.restart.policy", "unknown restart policy 'sometimes'; allowed: always, on-failure, never"),
+                new ConfigException.Problem("components.app.restart.maxRestarts", "must be at least 0, found -1"),
+                new ConfigException.Problem("components.app.process.resources.cpu", "must be a number of cores between 0.01 and 4096, such as 0.5, found 0.0"),
+                new ConfigException.Problem("components.web.probes.readiness.timeout", "must be greater than 0, found 0s"),
+                new ConfigException.Problem("components.web.probes.readiness.checks[0].ping", "unknown check type 'ping'; allowed: process, tcp, grpc, http, exec, uptime, container"),
+                new ConfigException.Problem("components.web.dependsOn[0]", "unknown component 'ghost'; components are: app, web, other")),
+                e.problems());
+        assertEquals(file + ": daemon.colour: unknown key 'colour'; allowed here: jmx, http, maxConcurrentLaunches, logs",
+                e.getMessage(), "the first mistake, as a single one reads");
     }
 }

@@ -53,7 +53,7 @@ class SystemdNotifyForegroundTest extends WithStigmerInstall {
     }
 
     @Test
-    void readyOnceTheComponentsRunThenWatchdogPingsThenStoppingAtSigterm() throws Exception {
+    void readyOnceTheComponentsRunThenWatchdogPingsThenReloadingAtSighupThenStoppingAtSigterm() throws Exception {
         try (FakeNotifySocket systemd = new FakeNotifySocket(dir.resolve("notify.sock").toString())) {
             startUnderSystemd(systemd);
 
@@ -63,6 +63,15 @@ class SystemdNotifyForegroundTest extends WithStigmerInstall {
             assertEquals("Running", install.state("leaf"));
             int pingsAtReady = systemd.count("WATCHDOG=1");
             systemd.await("WATCHDOG=1", pingsAtReady + 3, WAIT);
+
+            // systemctl reload: SIGHUP through ExecReload's command or by hand, the same reload.
+            assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(daemon.pid())).start().waitFor());
+            String reloading = systemd.await("RELOADING=1", WAIT);
+            assertTrue(reloading.lines().anyMatch(l -> l.startsWith("MONOTONIC_USEC=")), reloading);
+            systemd.await("READY=1", 2, WAIT);
+            List<String> ready2 = systemd.withLine("READY=1");
+            assertEquals("READY=1\nSTATUS=2 components: 2 running", ready2.get(1), "ready again after the reload");
+            assertTrue(systemd.indexOf("RELOADING=1") < systemd.messages().lastIndexOf(ready2.get(1)));
 
             daemon.destroy(); // SIGTERM, as systemctl stop sends
             assertTrue(daemon.waitFor(60, TimeUnit.SECONDS), "the daemon exits");

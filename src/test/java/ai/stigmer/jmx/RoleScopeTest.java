@@ -90,6 +90,20 @@ class RoleScopeTest extends WithControlPlane {
     }
 
     @Test
+    void monitorCannotReloadTheConfigControlCan() throws Exception {
+        try (JMXConnector c = JmxTestSupport.connect(port, jmxDir, JmxCredentials.MONITOR)) {
+            SecurityException e = assertThrows(SecurityException.class,
+                    () -> c.getMBeanServerConnection().invoke(ObjectNames.daemon(), "reload", null, null));
+            assertTrue(e.getMessage().contains("need the control role"), e.getMessage());
+        }
+        assertEquals(0, reloads.get(), "the refused call never reached the daemon");
+        try (JMXConnector c = JmxTestSupport.connect(port, jmxDir, JmxCredentials.CONTROL)) {
+            assertEquals("Reloaded #1", c.getMBeanServerConnection().invoke(ObjectNames.daemon(), "reload", null, null));
+        }
+        assertEquals(1, reloads.get());
+    }
+
+    @Test
     void noRoleWritesTheJvmsAttributesOrCreatesRegistersOrUnregistersBeans() throws Exception {
         for (String role : List.of(JmxCredentials.MONITOR, JmxCredentials.CONTROL)) {
             try (JMXConnector c = JmxTestSupport.connect(port, jmxDir, role)) {

@@ -34,6 +34,8 @@ class RoleScopedMBeanServerTest {
                 Arguments.of(Access.READWRITE, "ai.stigmer:type=Component,name=x", "restart", true),
                 Arguments.of(Access.READONLY, "ai.stigmer:type=Daemon", "shutdown", false),
                 Arguments.of(Access.READWRITE, "ai.stigmer:type=Daemon", "shutdown", true),
+                Arguments.of(Access.READONLY, "ai.stigmer:type=Daemon", "reload", false),
+                Arguments.of(Access.READWRITE, "ai.stigmer:type=Daemon", "reload", true),
                 Arguments.of(Access.READWRITE, "ai.stigmer.evil:type=Daemon", "shutdown", false),
                 Arguments.of(Access.READWRITE, "com.sun.management:type=HotSpotDiagnostic", "dumpHeap", false),
                 Arguments.of(Access.READWRITE, "com.sun.management:type=HotSpotDiagnostic", "setVMOption", false),

@@ -18,6 +18,8 @@ abstract class WithControlPlane {
     final FakeComponent server = FakeComponent.running("stigmer-server", "process", 4321, "");
     int port;
     JmxControlPlane plane;
+    /** How many times the daemon's reload() reached the daemon. */
+    final java.util.concurrent.atomic.AtomicInteger reloads = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The MBean server the plane serves: a fresh one, or the platform's for the JVM's own beans. */
     abstract MBeanServer mbeanServer();
@@ -26,7 +28,7 @@ abstract class WithControlPlane {
     final void startPlane() throws Exception {
         port = JmxTestSupport.freePort();
         plane = JmxControlPlane.start(new JmxConfig("127.0.0.1", port), jmxDir, new FakeSupervision(server),
-                () -> {}, mbeanServer());
+                () -> {}, () -> "Reloaded #" + reloads.incrementAndGet(), mbeanServer());
     }
 
     @AfterEach
