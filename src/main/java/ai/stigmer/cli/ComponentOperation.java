@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One operation of one Component MXBean ({@code start}, {@code stop}), called as {@code control}
- * and waited for: what {@code server start NAME} and {@code server stop NAME} share with
- * {@code server restart NAME}, exit codes included (2 unknown component, 3 not running, 4 no answer).
+ * One operation of one Component MXBean ({@code start}, {@code stop}, {@code restart}), called as
+ * {@code control} and waited for: what {@code server start NAME}, {@code server stop NAME} and
+ * {@code server restart NAME} share, exit codes included (2 unknown component, 3 not running, 4 no answer).
  */
 final class ComponentOperation {
     /** Longer than the daemon's own bound on the operation, so its message arrives. */

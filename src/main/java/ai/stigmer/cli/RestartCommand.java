@@ -1,9 +1,6 @@
 package ai.stigmer.cli;
 
-import ai.stigmer.config.JmxConfig;
-import ai.stigmer.jmx.JmxCredentials;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,16 +30,9 @@ final class RestartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JmxConfig jmx = env.jmx(config.orElse(parent == null ? null : parent.config));
-        try (DaemonClient client = DaemonClient.connect(jmx, env.home(), JmxCredentials.CONTROL, TIMEOUT)) {
-            List<String> known = client.componentNames();
-            if (!known.contains(component)) {
-                throw new CliException(ExitCode.USAGE,
-                        "unknown component '" + component + "' (known: " + String.join(", ", known) + ")");
-            }
-            client.invoke(component, "restart");
-            spec.commandLine().getOut().println("Restarted " + component + " (now " + client.state(component) + ")");
-            return ExitCode.OK;
-        }
+        String state = ComponentOperation.call(env, env.jmx(config.orElse(parent == null ? null : parent.config)),
+                component, "restart");
+        spec.commandLine().getOut().println("Restarted " + component + " (now " + state + ")");
+        return ExitCode.OK;
     }
 }
