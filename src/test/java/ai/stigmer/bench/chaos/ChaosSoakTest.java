@@ -12,16 +12,11 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code bench/chaos.sh} as CI runs it: two minutes of faults with every invariant holding, and a
  * short self-test run whose injected violations must each be reported (the invariants can fail).
- * The soak works on an install, home, ports and Docker engine of its own, and its two minutes are
- * mostly waits between faults, so it runs beside the rest of the suite ({@code junit-platform.properties}).
  */
-@Execution(ExecutionMode.CONCURRENT)
 class ChaosSoakTest {
     private static final Pattern SUMMARY =
             Pattern.compile("(?m)^chaos: (\\d+) faults, (\\d+) lost, (\\d+) duplicate, (\\d+) orphan, (\\d+) wrong-pid$");
