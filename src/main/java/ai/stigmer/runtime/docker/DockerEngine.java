@@ -9,6 +9,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DefaultDockerCmdExecFactory;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.transport.SSLConfig;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -76,9 +77,13 @@ final class DockerEngine implements AutoCloseable {
     }
 
     private static DockerHttpClient http(DefaultDockerClientConfig config, Duration responseTimeout) {
+        SSLConfig tls = config.getSSLConfig();
+        if (tls == null && !"tcp".equals(config.getDockerHost().getScheme())) {
+            tls = SocketWithoutTls.CONFIG; // or the transport loads the system's trust store for nothing
+        }
         return new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
+                .sslConfig(tls)
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .responseTimeout(responseTimeout)
                 .build();

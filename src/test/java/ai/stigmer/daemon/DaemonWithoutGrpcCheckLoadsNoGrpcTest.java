@@ -1,0 +1,60 @@
+package ai.stigmer.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.stigmer.testing.Await;
+import ai.stigmer.testing.WithStigmerInstall;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the daemon loads follows its configuration: gRPC and its Netty transport (the {@code grpc}
+ * check's client, about 1,500 classes and 14 MB of resident memory), and docker-java with Jackson
+ * (the {@code docker} runtime, about 1,300 classes), come into a daemon only with a component that
+ * needs them. A real daemon with every other check type, read from its class-load log
+ * ({@code -Xlog:class+load}) once its probes have passed: no class of either is there.
+ */
+class DaemonWithoutGrpcCheckLoadsNoGrpcTest extends WithStigmerInstall {
+    private static final Duration WAIT = Duration.ofMinutes(2);
+
+    @Test
+    void daemonWithoutGrpcCheckOrDockerComponentLoadsNoGrpcNettyOrDockerClass() throws Exception {
+        Path classes = dir.resolve("classes");
+        Files.createDirectories(classes);
+        // %p: the command line's own JVMs (start, status) log beside the daemon, each to its own file.
+        install.env("STIGMER_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes.resolve("%p.txt"));
+        install.config("""
+                components:
+                  probed:
+                    process: { command: [sleep, '100000'] }
+                    probes:
+                      startup:   { period: 250ms, checks: [ { process: {} }, { tcp: { port: %d } }, { exec: { command: ['true'] } } ] }
+                      liveness:  { period: 250ms, checks: [ { process: {} }, { uptime: { min: 0s } } ] }
+                      readiness: { period: 250ms, checks: [ { tcp: { port: %d } }, { exec: { command: ['true'] } } ] }
+                """.formatted(install.jmxPort, install.jmxPort));
+        install.start();
+        install.awaitState("probed", "Running", WAIT);
+        Await.until("probed Ready", WAIT, () -> Boolean.TRUE.equals(install.attribute("probed", "Ready")));
+
+        Path log = classes.resolve(install.daemonPid() + ".txt");
+        String loaded = Files.readString(log);
+        assertTrue(loaded.contains(" ai.stigmer.probe.TcpCheck ") && loaded.contains(" ai.stigmer.probe.ExecCheck "),
+                "the log is the daemon's, and its checks ran");
+        assertFalse(loaded.contains(" io.grpc."), "gRPC classes loaded: " + matching(log, " io.grpc."));
+        assertFalse(loaded.contains(" com.github.dockerjava."),
+                "docker-java classes loaded: " + matching(log, " com.github.dockerjava."));
+        assertFalse(loaded.contains(" com.fasterxml.jackson."),
+                "Jackson classes loaded: " + matching(log, " com.fasterxml.jackson."));
+    }
+
+    private static String matching(Path log, String prefix) throws Exception {
+        List<String> lines = Files.readAllLines(log).stream().filter(l -> l.contains(prefix)).toList();
+        return lines.size() + " classes, the first ones:\n"
+                + lines.stream().limit(10).collect(Collectors.joining("\n"));
+    }
+}
