@@ -20,6 +20,8 @@ import javax.management.remote.JMXConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The real daemon ({@code bin/stigmer server}) on a Docker socket that accepts and never answers:
@@ -27,7 +29,11 @@ import org.junit.jupiter.api.Test;
  * that lets nothing through once hung. agent-runner's launch fails at its deadline with the reason
  * and backs off, its adoption after a daemon crash ends the same way, and meanwhile the rest of the
  * daemon (a process component, the watchdog, the JMX connector) answers as usual.
+ *
+ * <p>It mostly waits for deadlines, with an install, ports and container name of its own, so it runs
+ * beside the rest of the suite ({@code junit-platform.properties}).
  */
+@Execution(ExecutionMode.CONCURRENT)
 class HungDockerEngineTest extends WithStigmerInstall {
     private static final Duration WAIT = Duration.ofSeconds(90);
     /** Generous upper bound for one Engine API deadline (5 s) on a loaded machine. */

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  * An engine whose socket accepts connections and never answers (a {@link SocketProxy} that lets
  * nothing through): every call ends at its deadline with "no answer within N s", on the calling
  * thread, which is left as it was (not interrupted), and no thread stays behind in a socket read.
+ *
+ * <p>It mostly waits for deadlines, on a container name of its own, so it runs beside the rest of the
+ * suite ({@code junit-platform.properties}).
  */
 @Timeout(180)
+@Execution(ExecutionMode.CONCURRENT)
 class HungEngineCallsTest extends WithDockerEngine {
     /** Generous: the deadline is 5 s a call, the machine is shared and loaded. */
     private static final Duration ONE_CALL = Duration.ofSeconds(15);
