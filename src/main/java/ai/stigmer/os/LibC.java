@@ -101,6 +101,31 @@ public final class LibC {
         }
     }
 
+    /**
+     * Reads the file at {@code path} (NUL-ended bytes, made once by the caller) into {@code buffer}
+     * with one open, read and close: the count read, or −1 if it cannot be opened or read. Nothing is
+     * allocated: a probe that looks at {@code /proc/<pid>/stat} every few seconds keeps both arrays.
+     */
+    public static int readInto(byte[] path, byte[] buffer) {
+        int fd;
+        try {
+            fd = Direct.open(path, O_RDONLY | O_CLOEXEC);
+        } catch (LastErrorException e) {
+            return -1;
+        }
+        try {
+            return (int) Direct.read(fd, buffer, buffer.length);
+        } catch (LastErrorException e) {
+            return -1;
+        } finally {
+            try {
+                Direct.close(fd);
+            } catch (LastErrorException e) {
+                // nothing to release
+            }
+        }
+    }
+
     /** read(2) into {@code buffer}: the count, 0 at end of file; errors (EAGAIN, EINTR …) thrown. */
     public static int read(int fd, byte[] buffer, int count) throws LastErrorException {
         return C_LIB.read(fd, buffer, new NativeLong(count)).intValue();

@@ -20,6 +20,8 @@ public final class ProcFs {
     private static final boolean LIBC = libcAvailable();
     /** How long an environment that reads empty in the middle of an execve(2) is read again (see {@link #environ}). */
     private static final long EXEC_WAIT_NANOS = 1_000_000_000;
+    /** One buffer per thread for {@link #runs}: a stat line is a few hundred bytes. */
+    private static final ThreadLocal<byte[]> STAT_BUFFER = ThreadLocal.withInitial(() -> new byte[4096]);
 
     private ProcFs() {}
 
@@ -56,6 +58,59 @@ public final class ProcFs {
             }
         }
         return stat == null || stat.length == 0 ? null : stat;
+    }
+
+    /** {@code /proc/<pid>/stat} as the NUL-ended bytes {@link #runs} takes, made once per process watched. */
+    public static byte[] statPath(long pid) {
+        String path = "/proc/" + pid + "/stat";
+        byte[] bytes = new byte[path.length() + 1]; // ASCII, and the last byte stays NUL
+        for (int i = 0; i < path.length(); i++) {
+            bytes[i] = (byte) path.charAt(i);
+        }
+        return bytes;
+    }
+
+    /**
+     * Whether process {@code pid} (its {@link #statPath}) still runs: it exists, is neither a zombie
+     * nor dead, and started at {@code startTicks} (field 22 of proc(5)), so that a reused pid is not
+     * taken for it. The liveness probe's look, many times a second: one open, read and close into a
+     * buffer kept per thread and one pass over the bytes, no object made (where JNA is loaded: the
+     * daemon; elsewhere through {@link #statBytes}).
+     */
+    public static boolean runs(long pid, byte[] statPath, long startTicks) {
+        if (!LIBC) {
+            byte[] stat = statBytes(pid);
+            return stat != null && runs(stat, stat.length, startTicks);
+        }
+        byte[] buffer = STAT_BUFFER.get();
+        int n = LibC.readInto(statPath, buffer);
+        return n > 0 && runs(buffer, n, startTicks);
+    }
+
+    /** The first {@code n} bytes of {@code stat} are the line of a process that started at {@code startTicks} and is not gone. */
+    static boolean runs(byte[] stat, int n, long startTicks) {
+        int at = n - 1;
+        while (at >= 0 && stat[at] != ')') { // the command name may itself hold spaces and parentheses
+            at--;
+        }
+        at += 2; // the state letter, field 0 as {@link #stat} numbers them
+        if (at < 2 || at >= n || gone((char) (stat[at] & 0xff))) {
+            return false;
+        }
+        for (int field = 0; field < 19; at++) { // to field 19, the start time
+            if (at >= n) {
+                return false;
+            }
+            if (stat[at] == ' ') {
+                field++;
+            }
+        }
+        long value = 0;
+        int digits = 0;
+        for (; at < n && stat[at] >= '0' && stat[at] <= '9'; at++, digits++) {
+            value = value * 10 + (stat[at] - '0');
+        }
+        return digits > 0 && value == startTicks;
     }
 
     private static boolean libcAvailable() {

@@ -16,4 +16,21 @@ public interface ProbeObserver {
      * @param elapsed from the start of this check to its answer (a timeout: about the probe timeout)
      */
     void checkAnswered(String component, ProbeKind probe, String checkType, Duration elapsed, boolean passed);
+
+    /**
+     * The answers of one check type of one probe of one component, asked once per check by its
+     * prober and then told of every answer: an observer that keeps a series per label set (the
+     * metrics) looks it up once, not at every answer. Told through {@link #checkAnswered} unless
+     * overridden.
+     */
+    default Series series(String component, ProbeKind probe, String checkType) {
+        return (elapsedNanos, passed) -> checkAnswered(component, probe, checkType, Duration.ofNanos(elapsedNanos), passed);
+    }
+
+    /** Where the answers of one check go; the same rules as {@link #checkAnswered}. */
+    @FunctionalInterface
+    interface Series {
+        /** @param elapsedNanos from the start of this check to its answer */
+        void answered(long elapsedNanos, boolean passed);
+    }
 }

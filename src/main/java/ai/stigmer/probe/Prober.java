@@ -4,7 +4,6 @@ import ai.stigmer.config.ProbeSpec;
 import ai.stigmer.runtime.Instance;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,12 +29,13 @@ public final class Prober implements ProbeRunner {
     private final String component;
     private final Map<ProbeKind, ProbeSpec> specs = new EnumMap<>(ProbeKind.class);
     private final Map<ProbeKind, List<Check>> checks = new EnumMap<>(ProbeKind.class);
-    private final Map<ProbeKind, AtomicLong> answered = new EnumMap<>(ProbeKind.class);
+    /** Answered runs by probe ({@link ProbeKind#ordinal()}). */
+    private final AtomicLong[] answered = new AtomicLong[ProbeKind.values().length];
+    /** Where each check's answers go, by probe and then the check's place in its list: looked up once. */
+    private final Map<ProbeKind, ProbeObserver.Series[]> series = new EnumMap<>(ProbeKind.class);
     private final CheckPool pool;
     private final boolean ownPool;
     private final ProbeObserver observer;
-    /** Each check's type word, worked out once: a probe run allocates no description for the observer. */
-    private final Map<Check, String> types = new IdentityHashMap<>();
 
     /** A prober whose blocking checks run on the daemon's {@code pool}. */
     public Prober(String component, Map<ProbeKind, ProbeSpec> specs, Map<ProbeKind, List<Check>> checks, CheckPool pool) {
@@ -61,9 +61,11 @@ public final class Prober implements ProbeRunner {
         this.pool = pool;
         this.ownPool = ownPool;
         this.observer = observer;
-        checks.values().stream().flatMap(List::stream).forEach(c -> types.put(c, type(c)));
+        // Each check's type word and series, worked out once: a run allocates nothing for the observer.
+        checks.forEach((kind, list) -> series.put(kind,
+                list.stream().map(c -> observer.series(component, kind, type(c))).toArray(ProbeObserver.Series[]::new)));
         for (ProbeKind kind : ProbeKind.values()) {
-            answered.put(kind, new AtomicLong());
+            answered[kind.ordinal()] = new AtomicLong();
         }
         checks.values().stream().flatMap(List::stream).filter(Check::blocking).forEach(c -> pool.ahead(c::prepare));
     }
@@ -75,7 +77,7 @@ public final class Prober implements ProbeRunner {
 
     @Override
     public long answeredRuns(ProbeKind probe) {
-        return answered.get(probe).get();
+        return answered[probe.ordinal()].get();
     }
 
     /** Runs the probe and waits for its answer (tests: the answer comes within the checks' timeouts). */
@@ -90,6 +92,7 @@ public final class Prober implements ProbeRunner {
         private final ProbeKind probe;
         private final Consumer<ProbeResult> done;
         private final List<Check> list;
+        private final ProbeObserver.Series[] observers;
         private final CheckContext context;
         private final long started = System.nanoTime();
         private final AtomicBoolean finished = new AtomicBoolean();
@@ -98,6 +101,7 @@ public final class Prober implements ProbeRunner {
             this.probe = probe;
             this.done = done;
             this.list = checks.getOrDefault(probe, List.of());
+            this.observers = series.get(probe);
             ProbeSpec spec = specs.get(probe);
             this.context = spec == null ? null : new CheckContext(instance, uptime, probe, spec.timeout());
         }
@@ -116,7 +120,7 @@ public final class Prober implements ProbeRunner {
                     if (check.blocking()) {
                         int next = at + 1;
                         pool.run(check, context).whenComplete((result, e) -> {
-                            observe(check, checkStarted, e == null ? result : CheckResult.fail(""));
+                            observe(next - 1, checkStarted, e == null ? result : CheckResult.fail(""));
                             if (e != null) {
                                 finish(ProbeResult.failed(probe, describe(check), CheckPool.reason(e), elapsed()));
                             } else if (result.passed()) {
@@ -128,7 +132,7 @@ public final class Prober implements ProbeRunner {
                         return;
                     }
                     CheckResult result = inPlace(check);
-                    observe(check, checkStarted, result);
+                    observe(at, checkStarted, result);
                     if (!result.passed()) {
                         finish(answer(check, result));
                         return;
@@ -150,13 +154,12 @@ public final class Prober implements ProbeRunner {
             }
         }
 
-        private void observe(Check check, long checkStarted, CheckResult result) {
+        private void observe(int at, long checkStarted, CheckResult result) {
             if (!result.ran()) {
                 return;
             }
             try {
-                observer.checkAnswered(component, probe, types.get(check), Duration.ofNanos(System.nanoTime() - checkStarted),
-                        result.passed());
+                observers[at].answered(System.nanoTime() - checkStarted, result.passed());
             } catch (RuntimeException | Error e) {
                 LOG.warn("The observer of the {} probe of {} failed: {}", probe, component, e.toString());
             }
@@ -173,7 +176,7 @@ public final class Prober implements ProbeRunner {
                 return;
             }
             if (result.ran()) {
-                answered.get(probe).incrementAndGet();
+                answered[probe.ordinal()].incrementAndGet();
             }
             try {
                 done.accept(result);

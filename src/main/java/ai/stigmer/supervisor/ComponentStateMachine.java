@@ -139,10 +139,16 @@ final class ComponentStateMachine {
     private String waitingFor = "";
     /** How the current instance's readiness probe last failed; "" once it passes. */
     private String readinessFailure = "";
-    private final Map<ProbeKind, Integer> successes = new EnumMap<>(ProbeKind.class);
-    private final Map<ProbeKind, Integer> failures = new EnumMap<>(ProbeKind.class);
+    /** Passes and failures in a row, by probe ({@link ProbeKind#ordinal()}). */
+    private final int[] successes = new int[ProbeKind.values().length];
+    private final int[] failures = new int[ProbeKind.values().length];
+    /** The DEBUG line of a pass, by probe: made once, not at every pass. */
+    private static final String[] PASSED_LINES = java.util.Arrays.stream(ProbeKind.values())
+            .map(kind -> ComponentSupervisor.CHECK_PASSED + " (" + kind + ")").toArray(String[]::new);
     /** Per probe, when its run in flight began: one run of each probe at a time, whatever timers fire. */
-    private final Map<ProbeKind, Long> probeRuns = new EnumMap<>(ProbeKind.class);
+    private final long[] probeRuns = new long[ProbeKind.values().length];
+    /** In {@link #probeRuns}: no run of that probe in flight. */
+    private static final long NO_RUN = Long.MIN_VALUE;
 
     /** The step under way: its time and the effects it asks for. */
     private long now;
@@ -152,6 +158,7 @@ final class ComponentStateMachine {
         this.config = config;
         this.backoff = backoff;
         this.window = new RestartWindow(config.restart().window());
+        java.util.Arrays.fill(probeRuns, NO_RUN);
         for (ProbeKind kind : ProbeKind.values()) {
             if (kind.of(config) != null) {
                 probes.put(kind, kind.of(config));
@@ -182,7 +189,12 @@ final class ComponentStateMachine {
     }
 
     private void dispatch(Input input) {
-        if (input instanceof Input.Start) {
+        // The probe inputs first: every few seconds per probed component, the others now and then.
+        if (input instanceof Input.ProbeDue p) {
+            onProbeDue(p.gen(), p.kind());
+        } else if (input instanceof Input.ProbeCompleted p) {
+            onProbeCompleted(p.gen(), p.result(), p.startedAt());
+        } else if (input instanceof Input.Start) {
             onStart();
         } else if (input instanceof Input.Stop s) {
             onStop(s.cause());
@@ -202,10 +214,6 @@ final class ComponentStateMachine {
             onLaunchFailed(f.gen(), f.reason());
         } else if (input instanceof Input.Exited e) {
             onExited(e.gen(), e.exit());
-        } else if (input instanceof Input.ProbeDue p) {
-            onProbeDue(p.gen(), p.kind());
-        } else if (input instanceof Input.ProbeCompleted p) {
-            onProbeCompleted(p.gen(), p.result(), p.startedAt());
         } else if (input instanceof Input.ProbeRestart p) {
             onProbeRestart(p.kind(), p.reason());
         } else if (input instanceof Input.TimerFired t) {
@@ -390,9 +398,9 @@ final class ComponentStateMachine {
         current = instance;
         runningSince = Long.MIN_VALUE;
         out.add(new Effect.SaveRecord(instance.instance()));
-        successes.clear();
-        failures.clear();
-        probeRuns.clear();
+        java.util.Arrays.fill(successes, 0);
+        java.util.Arrays.fill(failures, 0);
+        java.util.Arrays.fill(probeRuns, NO_RUN);
         readinessFailure = "";
         ProbeSpec startup = probes.get(ProbeKind.STARTUP);
         if (startup == null) {
@@ -464,19 +472,19 @@ final class ComponentStateMachine {
     }
 
     private void onProbeDue(int gen, ProbeKind kind) {
-        if (!isCurrent(gen) || !probeActive(kind) || probeRuns.containsKey(kind)) {
+        if (!isCurrent(gen) || !probeActive(kind) || probeRuns[kind.ordinal()] != NO_RUN) {
             return;
         }
-        probeRuns.put(kind, now);
+        probeRuns[kind.ordinal()] = now;
         out.add(new Effect.RunProbe(gen, kind, current.instance(), Duration.ofNanos(now - current.startedAt()), now));
     }
 
     private void onProbeCompleted(int gen, ProbeResult result, long started) {
         ProbeKind kind = result.probe();
-        if (!isCurrent(gen) || !probeActive(kind) || !Long.valueOf(started).equals(probeRuns.get(kind))) {
+        if (!isCurrent(gen) || !probeActive(kind) || started == NO_RUN || probeRuns[kind.ordinal()] != started) {
             return;
         }
-        probeRuns.remove(kind);
+        probeRuns[kind.ordinal()] = NO_RUN;
         ProbeSpec spec = probes.get(kind);
         if (!result.ran()) {
             // The daemon could not run the checks: nothing is known about the component, nothing counts.
@@ -485,20 +493,20 @@ final class ComponentStateMachine {
             return;
         }
         if (result.passed()) {
-            out.add(new Effect.Log(Level.DEBUG, ComponentSupervisor.CHECK_PASSED + " (" + kind + ")"));
-            failures.put(kind, 0);
-            successes.merge(kind, 1, Integer::sum);
+            out.add(new Effect.Log(Level.DEBUG, PASSED_LINES[kind.ordinal()]));
+            failures[kind.ordinal()] = 0;
+            successes[kind.ordinal()] = saturatedIncrement(successes[kind.ordinal()]);
         } else {
-            successes.put(kind, 0);
-            int failed = failures.merge(kind, 1, Integer::sum);
+            successes[kind.ordinal()] = 0;
+            int failed = failures[kind.ordinal()] = saturatedIncrement(failures[kind.ordinal()]);
             // SPEC §5: a startup probe is expected to fail while the component comes up; only the
             // failure that ends startup is a warning. Liveness and readiness failures always are.
             boolean expected = kind == ProbeKind.STARTUP && failed < spec.failureThreshold();
             out.add(new Effect.Log(expected ? Level.INFO : Level.WARN,
                     ComponentSupervisor.CHECK_FAILED + " (" + result.describe() + ")"));
         }
-        int ok = successes.getOrDefault(kind, 0);
-        int bad = failures.getOrDefault(kind, 0);
+        int ok = successes[kind.ordinal()];
+        int bad = failures[kind.ordinal()];
         switch (kind) {
             case STARTUP -> {
                 if (ok >= spec.successThreshold()) {
@@ -532,6 +540,11 @@ final class ComponentStateMachine {
         scheduleNext(gen, kind, spec, started);
     }
 
+    /** A count in a row that a component healthy for years must not turn negative. */
+    private static int saturatedIncrement(int count) {
+        return count == Integer.MAX_VALUE ? count : count + 1;
+    }
+
     private void scheduleNext(int gen, ProbeKind kind, ProbeSpec spec, long started) {
         // The period counts from the start of the run, so a slow probe does not stretch it.
         Duration next = spec.period().minusNanos(now - started);
@@ -548,7 +561,7 @@ final class ComponentStateMachine {
         }
         out.add(new Effect.Log(Level.WARN, "Probe " + kind + " of " + config.name()
                 + " stopped producing results; restarted (" + reason + ")"));
-        probeRuns.remove(kind);
+        probeRuns[kind.ordinal()] = NO_RUN;
         out.add(new Effect.ScheduleProbe(current.gen(), kind, Duration.ZERO));
     }
 

@@ -1,11 +1,14 @@
 package ai.stigmer.supervisor;
 
 import ai.stigmer.config.ComponentConfig;
+import ai.stigmer.config.ProbeSpec;
 import ai.stigmer.probe.ProbeKind;
 import ai.stigmer.probe.ProbeRunner;
 import ai.stigmer.runtime.ComponentRuntime;
 import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.StopFailedException;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -78,6 +81,17 @@ public final class ComponentSupervisor implements SupervisedComponent {
     private final Map<ProbeKind, Scheduler.Cancellable> probeTimers = new EnumMap<>(ProbeKind.class);
     /** One pending timer of each kind. */
     private final Map<Input.Timer, Scheduler.Cancellable> timers = new EnumMap<>(Input.Timer.class);
+    /**
+     * Inputs posted by the watchdog thread itself while it fed the machine (a probe whose checks ran
+     * in place answers during its RunProbe effect): fed next, in order, with no second trip through
+     * the scheduler's queue.
+     */
+    private final ArrayDeque<Input> postedWhileFeeding = new ArrayDeque<>();
+    /**
+     * The thread feeding the machine, null between inputs. Only the watchdog thread writes it, so any
+     * other thread finds it null or the watchdog thread, never itself: {@link #post} needs no lock.
+     */
+    private Thread feeding;
     /** Commands that complete when no stop is in flight any more. */
     private final List<CompletableFuture<Void>> settling = new ArrayList<>();
 
@@ -203,8 +217,27 @@ public final class ComponentSupervisor implements SupervisedComponent {
 
     // ---- the runner: one input at a time, on the watchdog thread ----
 
-    /** Hands {@code input} to the machine and carries out what it asks. Watchdog thread only. */
+    /**
+     * Hands {@code input} to the machine and carries out what it asks, then what the watchdog thread
+     * posted meanwhile. Watchdog thread only.
+     */
     private void feed(Input input) {
+        if (feeding == Thread.currentThread()) { // run from inside a step (a test's scheduler runs tasks at once): after it
+            postedWhileFeeding.add(input);
+            return;
+        }
+        feeding = Thread.currentThread();
+        try {
+            step(input);
+            for (Input next = postedWhileFeeding.poll(); next != null; next = postedWhileFeeding.poll()) {
+                step(next);
+            }
+        } finally {
+            feeding = null;
+        }
+    }
+
+    private void step(Input input) {
         List<Effect> effects = machine.on(input, scheduler.nanoTime());
         // Published before the effects run, so listeners that read status() see the new state.
         snapshot = machine.snapshot();
@@ -224,13 +257,35 @@ public final class ComponentSupervisor implements SupervisedComponent {
         }
     }
 
-    /** Posts {@code input} to the watchdog thread; reports from other threads come back this way. */
+    /**
+     * Posts {@code input} to the watchdog thread; reports from other threads come back this way. One
+     * from the watchdog thread itself while it feeds (a process check's answer) is fed right after
+     * the step under way.
+     */
     private void post(Input input) {
-        scheduler.execute(() -> feed(input));
+        if (feeding == Thread.currentThread()) {
+            postedWhileFeeding.add(input);
+        } else {
+            scheduler.execute(() -> feed(input));
+        }
     }
 
     private void carryOut(Effect effect) {
-        if (effect instanceof Effect.Launch e) {
+        // A probe's effects first: a passing run asks for these three alone.
+        if (effect instanceof Effect.RunProbe e) {
+            runProbe(e);
+        } else if (effect instanceof Effect.Log e) {
+            log(e.level(), e.line());
+        } else if (effect instanceof Effect.ScheduleProbe e) {
+            // On the whole second: the probes due then share one wake of the watchdog (ProbeTicks).
+            ProbeSpec spec = e.kind().of(config);
+            Duration delay = spec == null ? e.delay() : ProbeTicks.delay(scheduler.nanoTime(), e.delay(), spec.period());
+            Scheduler.Cancellable previous = probeTimers.put(e.kind(),
+                    scheduler.schedule(() -> feed(new Input.ProbeDue(e.gen(), e.kind())), delay));
+            if (previous != null) {
+                previous.cancel();
+            }
+        } else if (effect instanceof Effect.Launch e) {
             calls.launch(e.gen());
         } else if (effect instanceof Effect.CancelLaunch e) {
             calls.cancelLaunch(e.gen());
@@ -238,14 +293,6 @@ public final class ComponentSupervisor implements SupervisedComponent {
             calls.stop(e.gen(), e.instance(), e.timeout());
         } else if (effect instanceof Effect.WatchExit e) {
             e.instance().exited().thenAccept(exit -> post(new Input.Exited(e.gen(), exit)));
-        } else if (effect instanceof Effect.RunProbe e) {
-            runProbe(e);
-        } else if (effect instanceof Effect.ScheduleProbe e) {
-            Scheduler.Cancellable previous = probeTimers.put(e.kind(),
-                    scheduler.schedule(() -> feed(new Input.ProbeDue(e.gen(), e.kind())), e.delay()));
-            if (previous != null) {
-                previous.cancel();
-            }
         } else if (effect instanceof Effect.ScheduleTimer e) {
             Scheduler.Cancellable previous = timers.put(e.timer(),
                     scheduler.schedule(() -> feed(new Input.TimerFired(e.gen(), e.timer())), e.delay()));
@@ -256,8 +303,6 @@ public final class ComponentSupervisor implements SupervisedComponent {
             cancelTimers();
         } else if (effect instanceof Effect.Emit e) {
             emit(new ComponentEvent(config.name(), e.type(), e.from(), e.to(), e.message(), scheduler.now()));
-        } else if (effect instanceof Effect.Log e) {
-            log(e.level(), e.line());
         } else if (effect instanceof Effect.SaveRecord e) {
             store.save(config.name(), e.instance().record());
         } else if (effect instanceof Effect.ClearRecord) {

@@ -463,7 +463,8 @@ public final class Supervisor implements Supervision {
         long now = scheduler.nanoTime();
         lastTick = now;
         if (!shuttingDown) {
-            scheduler.schedule(this::tick, HEARTBEAT);
+            // On the whole second, with the probes due then (ProbeTicks): one wake of the watchdog for both.
+            scheduler.schedule(this::tick, ProbeTicks.delay(now, HEARTBEAT, HEARTBEAT));
             List<String> stale = List.of();
             for (ProbeWatch watch : probeWatches) {
                 List<String> found = watch.check(now, HEARTBEAT);

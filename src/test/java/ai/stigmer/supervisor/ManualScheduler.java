@@ -12,6 +12,8 @@ final class ManualScheduler implements Scheduler {
             (a, b) -> a.due != b.due ? Long.compare(a.due, b.due) : Long.compare(a.seq, b.seq));
     private long now = 1_000_000_000L;
     private long seq;
+    /** Tasks handed to {@link #execute}: the trips through the watchdog's queue. */
+    int executed;
 
     @Override
     public long nanoTime() {
@@ -32,6 +34,7 @@ final class ManualScheduler implements Scheduler {
 
     @Override
     public void execute(Runnable task) {
+        executed++;
         schedule(task, Duration.ZERO);
     }
 

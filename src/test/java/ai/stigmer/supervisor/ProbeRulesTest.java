@@ -120,4 +120,25 @@ class ProbeRulesTest {
         assertTrue(h.status().ready());
         assertEquals(1000, h.status().pid());
     }
+
+    /**
+     * A probe whose checks answer in place (process, uptime) answers during its run, on the watchdog:
+     * the answer is fed right after that step, not posted through the watchdog's queue again. A
+     * passing run costs its timer and nothing more of the scheduler.
+     */
+    @Test
+    void aProbeAnsweredInPlaceIsFedWithoutASecondTripThroughTheWatchdogQueue() {
+        Harness h = new Harness(Harness.component(null, Harness.probe(TEN_SECONDS, 3), null));
+        h.prober.always(LIVENESS, true);
+        h.start();
+        h.advance(TEN_SECONDS);
+        assertEquals(State.RUNNING, h.state());
+        int runs = h.prober.runsOf(LIVENESS);
+        int executed = h.scheduler.executed;
+        long passes = h.log.count("DEBUG", ComponentSupervisor.CHECK_PASSED + " (liveness)");
+        h.advance(Duration.ofSeconds(1000));
+        assertEquals(runs + 100, h.prober.runsOf(LIVENESS), "every period, counted from the start of the run before");
+        assertEquals(executed, h.scheduler.executed);
+        assertEquals(passes + 100, h.log.count("DEBUG", ComponentSupervisor.CHECK_PASSED + " (liveness)"));
+    }
 }

@@ -1,6 +1,7 @@
 package ai.stigmer.runtime.process;
 
 import ai.stigmer.os.LibC;
+import ai.stigmer.os.ProcFs;
 import ai.stigmer.runtime.ExitStatus;
 import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.InstanceRecord;
@@ -22,6 +23,8 @@ final class ProcessInstance implements Instance {
     private final CompletableFuture<ExitStatus> exited;
     private final InstanceRecord record;
     private final Enclosure enclosure;
+    /** {@code /proc/<pid>/stat}, made once: the liveness probe looks at it every few seconds. */
+    private final byte[] statPath;
 
     /** An instance known by its session alone. */
     ProcessInstance(long pid, long startTicks, CompletableFuture<ExitStatus> exited) {
@@ -35,6 +38,7 @@ final class ProcessInstance implements Instance {
         this.exited = exited;
         this.record = record;
         this.enclosure = enclosure;
+        this.statPath = ProcFs.statPath(pid);
     }
 
     /** What holds this instance and everything it started. */
@@ -59,7 +63,7 @@ final class ProcessInstance implements Instance {
 
     @Override
     public boolean isAlive() {
-        return leader().map(s -> !s.gone()).orElse(false);
+        return ProcFs.runs(pid, statPath, startTicks); // the leader, still the process that was started, not gone
     }
 
     @Override
