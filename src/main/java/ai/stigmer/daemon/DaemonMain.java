@@ -39,9 +39,25 @@ public final class DaemonMain {
      * port taken, a credentials file or a folder of the home open to other users); {@code err} says why.
      */
     public static int runForeground(Path explicitConfig, PrintStream err) {
+        return runForeground(StigmerHome.fromEnvironment(), explicitConfig, err, Started.NONE);
+    }
+
+    /** Told once the daemon has begun supervising its components, on the thread that runs the daemon. */
+    interface Started {
+        Started NONE = (daemon, shutdown) -> {};
+
+        /** {@code shutdown} asks for the orderly shutdown that SIGTERM asks for; it must not block. */
+        void started(Daemon daemon, Runnable shutdown);
+    }
+
+    /**
+     * As {@link #runForeground(Path, PrintStream)}, in {@code homeDir}, telling {@code started} once
+     * supervision has begun (the class-data training run, {@link DaemonTrainer}).
+     */
+    static int runForeground(StigmerHome homeDir, Path explicitConfig, PrintStream err, Started started) {
         StigmerHome home;
         try {
-            home = StigmerHome.fromEnvironment().ensure();
+            home = homeDir.ensure();
         } catch (UnsafePermissionsException e) {
             err.println("stigmer: refusing to start: " + e.getMessage());
             return 1;
@@ -74,7 +90,7 @@ public final class DaemonMain {
                 err.println("stigmer: a daemon is already running for " + home.root());
                 return 1;
             }
-            return runLocked(config, variables, home, err);
+            return runLocked(config, variables, home, err, started);
         } catch (IOException e) {
             err.println("stigmer: " + e.getMessage());
             return 1;
@@ -102,7 +118,7 @@ public final class DaemonMain {
 
     /** {@code variables}: those the config was read with, for its reloads. */
     private static int runLocked(StigmerConfig config, java.util.Map<String, String> variables, StigmerHome home,
-            PrintStream err) throws IOException {
+            PrintStream err, Started started) throws IOException {
         try {
             JmxCredentials.ensure(home.jmx()); // generated here, under the lock, and checked before anything starts
         } catch (UnsafePermissionsException e) {
@@ -176,6 +192,7 @@ public final class DaemonMain {
                     jmx.reloaded(outcome.source().toString(), outcome.changes(), outcome.summary());
                 });
                 reloader.set(reloads);
+                started.started(daemon, shutdownRequested::countDown);
                 awaitQuietly(shutdownRequested);
                 systemd.stopping();
                 log.info("Shutting down: stopping components, dependents first");

@@ -4,7 +4,12 @@ import ai.stigmer.runtime.InstanceRecord;
 import ai.stigmer.supervisor.InstanceStore;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -39,16 +44,16 @@ final class FileInstanceStore implements InstanceStore {
      */
     @Override
     public void save(String component, InstanceRecord record) {
-        Properties p = new Properties();
-        p.setProperty("pid", Long.toString(record.pid()));
-        p.setProperty("startTicks", Long.toString(record.startTicks()));
-        p.setProperty("containerId", record.containerId());
-        p.setProperty("marker", record.marker());
-        p.setProperty("commandDigest", record.commandDigest());
-        p.setProperty("envDigest", record.envDigest());
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("pid", Long.toString(record.pid()));
+        fields.put("startTicks", Long.toString(record.startTicks()));
+        fields.put("containerId", record.containerId());
+        fields.put("marker", record.marker());
+        fields.put("commandDigest", record.commandDigest());
+        fields.put("envDigest", record.envDigest());
         Path tmp = dir.resolve(component + ".instance.tmp");
-        try (Writer w = Files.newBufferedWriter(tmp)) {
-            p.store(w, "instance of " + component);
+        try {
+            Files.write(tmp, text(component, fields).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             LOG.warn("Could not record the instance of {}: {}", component, e.getMessage());
             return;
@@ -59,6 +64,34 @@ final class FileInstanceStore implements InstanceStore {
             LOG.warn("Could not record the instance of {}: {}", component, e.getMessage());
         }
     }
+
+    /**
+     * The record in {@link Properties} format. Its values (numbers, hex digests and ids, the marker
+     * of hex and component names) need no escaping, so the lines are written as they are: the
+     * watchdog writes one record per launch, and {@link Properties#store} (its escaping, its date
+     * comment) cost it more than the rest of a launch's bookkeeping in a cold start of 200. A value
+     * with any other character goes through {@code Properties} after all.
+     */
+    static String text(String component, Map<String, String> fields) {
+        StringBuilder out = new StringBuilder("#instance of ").append(component).append('\n');
+        for (Map.Entry<String, String> f : fields.entrySet()) {
+            if (!PLAIN.matcher(f.getValue()).matches()) {
+                Properties p = new Properties();
+                p.putAll(fields);
+                StringWriter w = new StringWriter();
+                try {
+                    p.store(w, "instance of " + component);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e); // a StringWriter does not fail
+                }
+                return w.toString();
+            }
+            out.append(f.getKey()).append('=').append(f.getValue()).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9/._-]*");
 
     /** The components that have a record under {@code run/}, whether or not they are configured. */
     java.util.Set<String> recordedComponents() {
