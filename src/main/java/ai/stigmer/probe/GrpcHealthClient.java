@@ -348,12 +348,12 @@ final class GrpcHealthClient implements AutoCloseable {
 
     /** Null when the JDK's HPACK is open to us, else why not (bin/stigmer and the build open it). */
     private static String hpackReachable() {
-        Module http = ModuleLayer.boot().findModule("java.net.http").orElse(null);
-        if (http == null || !http.isExported("jdk.internal.net.http.hpack", GrpcHealthClient.class.getModule())) {
-            return "the JVM was started without " + HPACK_EXPORT;
-        }
-        return null;
+        return HPACK_UNREACHABLE;
     }
+
+    private static final String HPACK_UNREACHABLE = ModuleLayer.boot().findModule("java.net.http")
+            .filter(m -> m.isExported("jdk.internal.net.http.hpack", GrpcHealthClient.class.getModule()))
+            .isPresent() ? null : "the JVM was started without " + HPACK_EXPORT;
 
     /** Connections opened so far (tests: one serves every call while the server keeps it). */
     int connectionsOpened() {
