@@ -19,10 +19,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * protobuf: some 1,500 classes and 14 MB of the daemon's memory) to send one small request every few
  * seconds was most of the daemon's weight; this is two classes and the JDK's HPACK decoder.
  *
- * <p>One connection, opened by the first call and reused by the next ones until it fails, the server
- * says GOAWAY, a deadline passes on it, or {@link #close()}. A call on a reused connection that the
- * server closed or went away from before it took the call goes once more on a new connection, within
- * the same deadline. Every read is bounded by the call's deadline; one call at a time.
+ * <p>A connection of its own for each call, closed once the call is answered: nothing stays open
+ * between runs, so no thread waits on an idle connection (a daemon's threads stay independent of its
+ * grpc checks) and a server's graceful stop, which waits for its open connections to answer a PING,
+ * never waits on the daemon. A connection on loopback every period costs far less than a thread for
+ * each check. A call that the server went away from (GOAWAY, a close at its maximum age) before it
+ * took it goes once more on a new connection, within the same deadline. Every read is bounded by the
+ * call's deadline; one call at a time.
  */
 final class GrpcHealthClient implements AutoCloseable {
     static final String HPACK_EXPORT = "--add-exports=java.net.http/jdk.internal.net.http.hpack=ALL-UNNAMED";
@@ -83,6 +86,7 @@ final class GrpcHealthClient implements AutoCloseable {
         try {
             return call(deadline);
         } finally {
+            dropConnection(); // answered: its reader thread ends with it
             calling.unlock();
         }
     }
@@ -355,7 +359,7 @@ final class GrpcHealthClient implements AutoCloseable {
             .filter(m -> m.isExported("jdk.internal.net.http.hpack", GrpcHealthClient.class.getModule()))
             .isPresent() ? null : "the JVM was started without " + HPACK_EXPORT;
 
-    /** Connections opened so far (tests: one serves every call while the server keeps it). */
+    /** Connections opened so far (tests: one for each call, and one more for a call sent again). */
     int connectionsOpened() {
         return connectionsOpened.get();
     }

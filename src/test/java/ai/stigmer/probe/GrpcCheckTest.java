@@ -137,7 +137,7 @@ class GrpcCheckTest {
     }
 
     @Test
-    void notServingThenServingOnOneConnection() throws Exception {
+    void notServingThenServingAcrossRuns() throws Exception {
         HealthStatusManager health = new HealthStatusManager();
         AtomicInteger connections = new AtomicInteger();
         Server server = healthServer(health, connections, b -> b);
@@ -148,7 +148,7 @@ class GrpcCheckTest {
         assertEquals(CheckResult.pass(), check.run(CONTEXT));
         health.setStatus("svc", ServingStatus.UNKNOWN);
         assertEquals(CheckResult.fail("UNKNOWN"), check.run(CONTEXT));
-        assertEquals(1, connections.get());
+        assertEquals(3, connections.get(), "a connection for each run");
     }
 
     @Test
@@ -187,23 +187,38 @@ class GrpcCheckTest {
     }
 
     @Test
-    void oneConnectionServesManyRuns() throws Exception {
+    void eachRunHasAConnectionOfItsOwnAndLeavesNoneOpenNorAThreadBehind() throws Exception {
         HealthStatusManager health = new HealthStatusManager();
         AtomicInteger connections = new AtomicInteger();
-        Server server = healthServer(health, connections, b -> b);
+        AtomicInteger closedConnections = new AtomicInteger();
+        Server server = healthServer(health, connections, b -> b.addTransportFilter(new ServerTransportFilter() {
+            @Override
+            public void transportTerminated(Attributes attributes) {
+                closedConnections.incrementAndGet();
+            }
+        }));
         GrpcCheck check = check(server.getPort(), "");
-        for (int i = 0; i < 2000; i++) {
+        for (int i = 0; i < 200; i++) {
             assertEquals(CheckResult.pass(), check.run(CONTEXT), "run " + i);
         }
-        assertEquals(1, check.connectionsOpened());
-        assertEquals(1, connections.get());
+        assertEquals(200, check.connectionsOpened());
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((closedConnections.get() < 200 || readerThreads() > 0) && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertEquals(200, closedConnections.get(), "every connection closed once its call was answered");
+        assertEquals(0, readerThreads(), "no reader thread outlives its call");
+    }
+
+    private static long readerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("stigmer-grpc-")).count();
     }
 
     @Test
     void aServerRestartedBetweenRunsIsCalledOnANewConnectionInTheNextRun() throws Exception {
-        // A graceful stop says GOAWAY and a PING, and closes the connection once the PING is answered
-        // (else after 10 s): the connection's reader answers it while no run is under way, so the stop
-        // ends at once. The next run, on the server that took the port back, passes on a new connection.
+        // A graceful stop says GOAWAY and a PING, and closes a connection once the PING is answered
+        // (else after 10 s): no connection is open between runs, so the stop ends at once. The next
+        // run, on the server that took the port back, passes on a connection of its own.
         HealthStatusManager health = new HealthStatusManager();
         AtomicInteger connections = new AtomicInteger();
         Server first = healthServer(health, connections, b -> b);
