@@ -13,10 +13,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the daemon loads follows its configuration: gRPC and its Netty transport (the {@code grpc}
- * check's client, about 1,500 classes and 14 MB of resident memory), and docker-java with Jackson
- * (the {@code docker} runtime, about 1,300 classes), come into a daemon only with a component that
- * needs them. A real daemon with every other check type, read from its class-load log
+ * What the daemon loads follows its configuration: docker-java with Jackson (the {@code docker}
+ * runtime, about 1,300 classes) comes into a daemon only with a component that needs it, and gRPC and
+ * Netty never (the {@code grpc} check has a client of its own: {@link DaemonWithGrpcCheckLoadsNoGrpcJavaTest}). A real daemon with every other check type, read from its class-load log
  * ({@code -Xlog:class+load}) once its probes have passed: no class of either is there.
  */
 class DaemonWithoutGrpcCheckLoadsNoGrpcTest extends WithStigmerInstall {
