@@ -15,3 +15,40 @@ start_daemon() {
     exit 1
   fi
 }
+
+# sleepers_config COUNT PORT [PERIOD [LAUNCHES]] writes $CONFIG: COUNT `sleep` components on JMX port
+# PORT, each with a `process` liveness probe every PERIOD seconds when PERIOD is given and not empty,
+# and daemon.maxConcurrentLaunches LAUNCHES when given.
+sleepers_config() {
+  local count="$1" port="$2" period="${3:-}" launches="${4:-}"
+  {
+    echo "daemon:"
+    echo "  jmx: { host: 127.0.0.1, port: $port }"
+    [[ -n "$launches" ]] && echo "  maxConcurrentLaunches: $launches"
+    echo "components:"
+    for i in $(seq 1 "$count"); do
+      echo "  sleeper-$i:"
+      echo "    process: { command: [sleep, '100000'] }"
+      [[ -n "$period" ]] && echo "    probes: { liveness: { period: ${period}s, checks: [ { process: {} } ] } }"
+    done
+    true
+  } >"$CONFIG"
+}
+
+# stop_daemon NAME: the trap of the sleeper benchmarks. Stops the daemon of $DAEMON_PID through
+# `server stop` (SIGKILL if it is still there after 60 s), removes $WORK and exits with the status
+# the script was leaving with.
+stop_daemon() {
+  local rc=$? name="$1"
+  trap - EXIT INT TERM
+  if [[ -n "$DAEMON_PID" ]] && kill -0 "$DAEMON_PID" 2>/dev/null; then
+    "$STIGMER" server stop --config "$CONFIG" >/dev/null 2>&1 || true
+    for _ in $(seq 1 300); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$DAEMON_PID" 2>/dev/null; then
+      echo "$name: the daemon did not stop; killing pid $DAEMON_PID" >&2
+      kill -KILL "$DAEMON_PID" 2>/dev/null || true
+    fi
+  fi
+  rm -rf "$WORK"
+  exit "$rc"
+}

@@ -40,33 +40,9 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/stigmer-threads.XXXXXX")"
 export STIGMER_HOME="$WORK/home"
 CONFIG="$WORK/stigmer.yaml"
 DAEMON_PID=""
-{
-  echo "daemon:"
-  echo "  jmx: { host: 127.0.0.1, port: $JMX_PORT }"
-  [[ -n "$LAUNCHES" ]] && echo "  maxConcurrentLaunches: $LAUNCHES"
-  echo "components:"
-  for i in $(seq 1 "$COUNT"); do
-    echo "  sleeper-$i:"
-    echo "    process: { command: [sleep, '100000'] }"
-    [[ "$LIVENESS" == 1 ]] && echo "    probes: { liveness: { period: 10s, checks: [ { process: {} } ] } }"
-  done
-} >"$CONFIG"
+sleepers_config "$COUNT" "$JMX_PORT" "$([[ "$LIVENESS" == 1 ]] && echo 10)" "$LAUNCHES"
 
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  if [[ -n "$DAEMON_PID" ]] && kill -0 "$DAEMON_PID" 2>/dev/null; then
-    "$STIGMER" server stop --config "$CONFIG" >/dev/null 2>&1 || true
-    for _ in $(seq 1 300); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.2; done
-    if kill -0 "$DAEMON_PID" 2>/dev/null; then
-      echo "daemon-threads: the daemon did not stop; killing pid $DAEMON_PID" >&2
-      kill -KILL "$DAEMON_PID" 2>/dev/null || true
-    fi
-  fi
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap cleanup EXIT
+trap "stop_daemon daemon-threads" EXIT
 trap 'exit 130' INT TERM
 
 echo "daemon-threads: starting a daemon with $COUNT components (JMX $JMX_PORT)" >&2
