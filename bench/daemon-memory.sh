@@ -74,14 +74,7 @@ grep -q "port: $JMX_PORT" "$CONFIG" || { echo "daemon-memory: could not rewrite 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [[ -n "$DAEMON_PID" ]] && kill -0 "$DAEMON_PID" 2>/dev/null; then
-    "$STIGMER" server stop --config "$CONFIG" >/dev/null 2>&1 || true
-    for _ in $(seq 1 100); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.2; done
-    if kill -0 "$DAEMON_PID" 2>/dev/null; then
-      echo "daemon-memory: the daemon did not stop; killing pid $DAEMON_PID" >&2
-      kill -KILL "$DAEMON_PID" 2>/dev/null || true
-    fi
-  fi
+  stop_bench_daemon daemon-memory
   if [[ "$COMPONENTS" == 3 ]] && command -v docker >/dev/null; then
     docker rm -f "$CONTAINER" >/dev/null 2>&1 || true
   fi

@@ -35,12 +35,10 @@ sleepers_config() {
   } >"$CONFIG"
 }
 
-# stop_daemon NAME: the trap of the sleeper benchmarks. Stops the daemon of $DAEMON_PID through
-# `server stop` (SIGKILL if it is still there after 60 s), removes $WORK and exits with the status
-# the script was leaving with.
-stop_daemon() {
-  local rc=$? name="$1"
-  trap - EXIT INT TERM
+# stop_bench_daemon NAME: stops the daemon of $DAEMON_PID through `server stop`, and with SIGKILL
+# if it is still there after 60 s.
+stop_bench_daemon() {
+  local name="$1"
   if [[ -n "$DAEMON_PID" ]] && kill -0 "$DAEMON_PID" 2>/dev/null; then
     "$STIGMER" server stop --config "$CONFIG" >/dev/null 2>&1 || true
     for _ in $(seq 1 300); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.2; done
@@ -49,6 +47,14 @@ stop_daemon() {
       kill -KILL "$DAEMON_PID" 2>/dev/null || true
     fi
   fi
+}
+
+# stop_daemon NAME: the trap of the sleeper benchmarks: stop_bench_daemon, then removes $WORK and
+# exits with the status the script was leaving with.
+stop_daemon() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_bench_daemon "$1"
   rm -rf "$WORK"
   exit "$rc"
 }

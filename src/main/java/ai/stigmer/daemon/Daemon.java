@@ -73,8 +73,6 @@ public final class Daemon implements AutoCloseable {
     private final RecordedInstances recorded;
     private final Supervisor supervisor;
     private final Containment containment;
-    /** Sends nothing unless systemd started the daemon ({@link #reportTo}). */
-    private volatile SystemdNotifier systemd = SystemdNotifier.none();
     private final int launchLimit;
     // What a component is made of, kept for the components a reload adds or changes.
     private final StigmerHome home;
@@ -273,13 +271,7 @@ public final class Daemon implements AutoCloseable {
      * WATCHDOG from the watchdog's tick). Call before {@link #start()}.
      */
     public void reportTo(SystemdNotifier systemd) {
-        this.systemd = systemd;
         systemd.watch(supervisor, store::stoppedByOperator);
-    }
-
-    /** What systemd is told: a reload announces itself here ({@link SystemdNotifier#reloading()}, {@link SystemdNotifier#reloaded()}). */
-    public SystemdNotifier systemd() {
-        return systemd;
     }
 
     /** Three Engine API deadlines: an adoption asks the engine one question (an inspect). */

@@ -247,8 +247,8 @@ public final class SystemdNotifier implements AutoCloseable, ReloadHook {
 
     /** {@code READY=1} after a reload, with the summary; components added by it are followed from now on. */
     @Override
-    public void reloaded() {
-        if (socket != null && supervisor != null) {
+    public synchronized void reloaded() {
+        if (socket != null && supervisor != null && !stopping) { // nothing follows STOPPING=1
             listenToNewComponents();
             lastStatus = summary(statuses());
             send("READY=1\nSTATUS=" + lastStatus);

@@ -3,6 +3,7 @@ package ai.stigmer.logs;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -94,7 +95,7 @@ public final class ComponentLogAppender extends AbstractAppender {
             Files.createDirectories(file.getParent());
             return new FileOutputStream(file.toFile(), true);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
@@ -113,13 +114,6 @@ public final class ComponentLogAppender extends AbstractAppender {
             out.close();
         } catch (IOException e) {
             // closing what was open for appending: nothing left to lose
-        }
-    }
-
-    /** An {@link IOException} out of {@code computeIfAbsent}. */
-    private static final class UncheckedIOException extends RuntimeException {
-        UncheckedIOException(IOException cause) {
-            super(cause.getMessage(), cause);
         }
     }
 }

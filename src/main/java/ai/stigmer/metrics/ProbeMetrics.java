@@ -67,12 +67,6 @@ final class ProbeMetrics implements ProbeObserver {
 
     @Override
     public void checkAnswered(String component, ProbeKind probe, String checkType, Duration elapsed, boolean passed) {
-        String word = probe.toString();
-        duration.labelValues(component, word, checkType).observe(elapsed.toNanos() / 1e9);
-        if (passed) {
-            failures.labelValues(component, word, checkType); // the series exists, at 0, from the first answer
-        } else {
-            failures.labelValues(component, word, checkType).inc();
-        }
+        series(component, probe, checkType).answered(elapsed.toNanos(), passed);
     }
 }

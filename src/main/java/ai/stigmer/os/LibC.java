@@ -80,25 +80,9 @@ public final class LibC {
      */
     public static byte[] readSmallFile(String path) {
         byte[] name = Arrays.copyOf(path.getBytes(StandardCharsets.UTF_8), path.length() + 1); // NUL-ended
-        int fd;
-        try {
-            fd = Direct.open(name, O_RDONLY | O_CLOEXEC);
-        } catch (LastErrorException e) {
-            return null;
-        }
-        try {
-            byte[] buffer = SMALL_BUFFER.get();
-            int n = (int) Direct.read(fd, buffer, buffer.length);
-            return Arrays.copyOf(buffer, Math.max(0, n));
-        } catch (LastErrorException e) {
-            return null;
-        } finally {
-            try {
-                Direct.close(fd);
-            } catch (LastErrorException e) {
-                // nothing to release
-            }
-        }
+        byte[] buffer = SMALL_BUFFER.get();
+        int n = readInto(name, buffer);
+        return n < 0 ? null : Arrays.copyOf(buffer, n);
     }
 
     /**

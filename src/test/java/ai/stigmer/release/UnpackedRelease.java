@@ -1,9 +1,9 @@
 package ai.stigmer.release;
 
 import ai.stigmer.Version;
+import ai.stigmer.testing.StigmerInstall;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -101,26 +100,13 @@ final class UnpackedRelease {
     }
 
     private static Result run(List<String> command, Map<String, String> env, Path cwd) {
-        try {
-            Path out = Files.createTempFile(cwd, "command", ".out");
-            ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            if (!env.isEmpty()) {
-                pb.environment().clear();
-                pb.environment().putAll(env);
-            }
-            Process p = pb.start();
-            if (!p.waitFor(COMMAND_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError(command + " did not finish within " + COMMAND_LIMIT + ":\n" + Files.readString(out));
-            }
-            return new Result(p.exitValue(), Files.readString(out));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
+        if (!env.isEmpty()) {
+            pb.environment().clear();
+            pb.environment().putAll(env);
         }
+        StigmerInstall.Result r = StigmerInstall.runToEnd(pb, cwd, COMMAND_LIMIT);
+        return new Result(r.exit(), r.out());
     }
 
     /** Every file of the install (folders left out), relative to it, sorted. */

@@ -95,16 +95,25 @@ public final class StigmerInstall implements AutoCloseable {
 
     /** Runs {@code command} with this install's environment, then {@code overrides} on top (e.g. another STIGMER_HOME). */
     public Result run(List<String> command, Map<String, String> overrides) {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(environment());
+        pb.environment().putAll(overrides);
+        return runToEnd(pb, home.getParent(), CLI_LIMIT);
+    }
+
+    /**
+     * Runs {@code pb} with no input and its output and errors in one file of {@code outDir}; fails
+     * the test when it has not ended within {@code limit}.
+     */
+    public static Result runToEnd(ProcessBuilder pb, Path outDir, Duration limit) {
         try {
-            Path out = Files.createTempFile(home.getParent(), "cli", ".out");
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
+            Path out = Files.createTempFile(outDir, "cli", ".out");
+            pb.redirectErrorStream(true).redirectOutput(out.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            pb.environment().putAll(environment());
-            pb.environment().putAll(overrides);
             Process p = pb.start();
-            if (!p.waitFor(CLI_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+            if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError(command + " did not finish within " + CLI_LIMIT + ":\n" + Files.readString(out));
+                throw new AssertionError(pb.command() + " did not finish within " + limit + ":\n" + Files.readString(out));
             }
             return new Result(p.exitValue(), Files.readString(out));
         } catch (IOException e) {
