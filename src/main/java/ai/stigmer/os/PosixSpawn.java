@@ -134,27 +134,34 @@ public final class PosixSpawn {
     }
 
     /**
-     * Waits up to {@code timeoutMillis} for a byte on {@code fd}: the byte, −1 at end of file (every
-     * writer closed it), −2 when the time ran out first.
+     * Reads what is written to {@code fd} until every writer has closed it, for up to
+     * {@code timeoutMillis}: the bytes as ASCII ("" if none), or null when the time ran out first.
+     * At most 64 bytes are kept.
      */
-    public static int awaitByte(int fd, long timeoutMillis) throws IOException {
+    public static String awaitAnswer(int fd, long timeoutMillis) throws IOException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         Memory pollFd = new Memory(8);
         pollFd.setInt(0, fd);
         pollFd.setShort(4, POLLIN);
+        StringBuilder answer = new StringBuilder();
+        byte[] chunk = new byte[64];
         while (true) {
             long left = (deadline - System.nanoTime()) / 1_000_000;
             if (left < 0) {
-                return -2;
+                return null;
             }
             pollFd.setShort(6, (short) 0);
             try {
                 if (LibC.poll(pollFd, 1, (int) Math.min(left, Integer.MAX_VALUE)) == 0) {
                     continue;
                 }
-                byte[] one = new byte[1];
-                long n = LibC.read(fd, one, 1);
-                return n == 0 ? -1 : one[0] & 0xff;
+                long n = LibC.read(fd, chunk, chunk.length);
+                if (n == 0) {
+                    return answer.toString();
+                }
+                if (answer.length() < 64) {
+                    answer.append(new String(chunk, 0, (int) n, StandardCharsets.US_ASCII));
+                }
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != EINTR) {
                     throw new IOException("waiting on fd " + fd + " failed: errno " + e.getErrorCode(), e);

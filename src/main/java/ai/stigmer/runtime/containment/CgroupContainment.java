@@ -54,14 +54,19 @@ final class CgroupContainment extends Containment {
     }
 
     /**
-     * A process joins its cgroup by writing to {@code cgroup.procs}, which takes the kernel's global
+     * A process that joins its cgroup by writing to {@code cgroup.procs} takes the kernel's global
      * cgroup-migration lock for writing; unless the hierarchy is mounted with {@code favordynmods}
-     * (Linux 6.0), that waits for an RCU grace period first, about 10 ms after an idle spell: most of
-     * a restart's latency. The mount option is the host's to choose, so the daemon only says so.
+     * (Linux 6.0), that waits for an RCU grace period first, about 10 ms after an idle spell. Instances
+     * born inside ({@link BornInCgroup}) make no such move; where they cannot be, the mount option is
+     * the host's to choose, so the daemon only says so.
      */
     @Override
     public Optional<String> advice() {
-        if (mounts.v2FavorsDynmods() || mounts.v2Mount().isEmpty()) {
+        return advice(BornInCgroup.available());
+    }
+
+    Optional<String> advice(boolean bornInside) {
+        if (bornInside || mounts.v2FavorsDynmods() || mounts.v2Mount().isEmpty()) {
             return Optional.empty();
         }
         String mount = mounts.v2Mount().get().toString();

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
@@ -43,6 +44,12 @@ class CgroupEnclosure extends Enclosure {
         files.add(cgroup.procsFile());
         files.addAll(limits().joinFiles());
         return files;
+    }
+
+    /** Only where no v1 limit cgroup must be joined as well: a clone is born in one cgroup alone. */
+    @Override
+    public Optional<List<String>> bornInside(List<String> command) {
+        return limits().joinFiles().isEmpty() ? BornInCgroup.command(cgroup.dir(), command) : Optional.empty();
     }
 
     @Override

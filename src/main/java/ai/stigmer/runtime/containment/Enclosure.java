@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -27,6 +28,9 @@ public abstract class Enclosure {
 
     /** The byte the wrapper writes to fd 3, where the launcher gave it one, once it is inside. */
     public static final int JOINED = 'j';
+
+    /** The first byte of the answer of a launcher whose instance was born inside ({@link #bornInside}); its pid follows. */
+    public static final char CLONED = 'c';
 
     private static final String JOIN_SCRIPT = "for f do [ \"$f\" = -- ] && break; echo $$ > \"$f\" || "
             + "{ echo \"" + JOIN_FAILED + " ${f%/*}\" >&2; exit 125; }; shift; done; shift; "
@@ -73,6 +77,17 @@ public abstract class Enclosure {
         }
         line.addAll(command);
         return line;
+    }
+
+    /**
+     * A command line that starts {@code command} inside this enclosure from its first moment, with no
+     * move into it ({@link BornInCgroup}), or empty where there is none. The process it launches is a
+     * helper: it answers on fd 3 with {@code c} and the pid of the instance, a child of the launcher
+     * too, and exits; or, where it had to join by a move, with {@link #JOINED}, as the wrapper of
+     * {@link #command} does, and is the instance itself.
+     */
+    public Optional<List<String>> bornInside(List<String> command) {
+        return Optional.empty();
     }
 
     /** True when {@link #command} starts with the wrapper that joins a cgroup. */

@@ -93,28 +93,33 @@ public final class ProcessRuntime implements ComponentRuntime {
         env.put(InstanceMarker.ENV, marker);
         long outputFrom;
         long pid;
-        int[] joined = null;
+        int[] answer = null;
+        Optional<List<String>> bornInside = enclosure.bornInside(command);
         try {
             Files.createDirectories(logFile.getParent());
             outputFrom = LastOutputLine.mark(logFile);
-            joined = enclosure.joins() ? PosixSpawn.pipe() : null;
-            pid = PosixSpawn.spawn(enclosure.command(command), env, logFile, spec.workingDir(),
-                    joined == null ? -1 : joined[1]);
+            answer = bornInside.isPresent() || enclosure.joins() ? PosixSpawn.pipe() : null;
+            pid = PosixSpawn.spawn(bornInside.orElseGet(() -> enclosure.command(command)), env, logFile,
+                    spec.workingDir(), answer == null ? -1 : answer[1]);
         } catch (IOException e) {
-            if (joined != null) {
-                PosixSpawn.close(joined[0]);
+            if (answer != null) {
+                PosixSpawn.close(answer[0]);
             }
             throw new LaunchException("could not start " + executable + ": " + e.getMessage(), e);
         } finally {
-            if (joined != null) {
-                PosixSpawn.close(joined[1]);
+            if (answer != null) {
+                PosixSpawn.close(answer[1]);
             }
         }
         CompletableFuture<ExitStatus> ended = ExitWatcher.shared().watchChild(pid);
-        long startTicks = ProcStat.read(pid).map(ProcStat::startTicks).orElse(-1L); // ours until reaped
-        if (joined != null) {
-            awaitJoin(pid, joined[0], ended, outputFrom, enclosure);
+        if (answer != null) {
+            long instance = awaitJoin(pid, answer[0], ended, outputFrom, enclosure);
+            if (instance != pid) {
+                pid = instance; // the helper that cloned it has exited (the watcher reaps it)
+                ended = ExitWatcher.shared().watchChild(pid);
+            }
         }
+        long startTicks = ProcStat.read(pid).map(ProcStat::startTicks).orElse(-1L); // ours until reaped
         enclosure.started(pid, startTicks);
         CompletableFuture<ExitStatus> exited = ended.thenApply(exit -> enclosure.explain(withLastOutput(exit, outputFrom)));
         return new ProcessInstance(InstanceRecord.ofProcess(pid, startTicks, marker, commandDigest, envDigest),
@@ -122,23 +127,32 @@ public final class ProcessRuntime implements ComponentRuntime {
     }
 
     /**
-     * Waits until the wrapper says the instance is in its cgroup. One that ended without saying so
-     * could not join: that is a failed launch (its wrapper said why on its last line), not an exit.
+     * Waits until the launched process says the instance is in its cgroup, and returns the
+     * instance's pid: the launched process itself when it joined and exec'd in place, or the child it
+     * cloned inside ({@link Enclosure#bornInside}). One that ended without saying so could not join:
+     * that is a failed launch (its last line says why), not an exit.
      */
-    private void awaitJoin(long pid, int joined, CompletableFuture<ExitStatus> ended, long outputFrom,
+    private long awaitJoin(long pid, int answerFd, CompletableFuture<ExitStatus> ended, long outputFrom,
             Enclosure enclosure) throws LaunchException {
-        int answer;
+        String answer;
         try {
-            answer = PosixSpawn.awaitByte(joined, JOIN_WAIT.toMillis());
+            answer = PosixSpawn.awaitAnswer(answerFd, JOIN_WAIT.toMillis());
         } catch (IOException e) {
-            answer = -2;
+            answer = null;
         } finally {
-            PosixSpawn.close(joined);
+            PosixSpawn.close(answerFd);
         }
-        if (answer == Enclosure.JOINED) {
-            return;
+        if (answer != null && answer.length() > 1 && answer.charAt(0) == Enclosure.CLONED) {
+            try {
+                return Long.parseLong(answer.substring(1));
+            } catch (NumberFormatException e) {
+                throw new LaunchException("the launcher of " + enclosure.describe() + " answered " + answer);
+            }
         }
-        if (answer == -2) {
+        if (answer != null && answer.equals(String.valueOf((char) Enclosure.JOINED))) {
+            return pid;
+        }
+        if (answer == null) {
             LibC.kill(pid, 9); // our child, not yet reaped: the pid is still its own
             throw new LaunchException("the process did not join " + enclosure.describe() + " within "
                     + JOIN_WAIT.toMillis() + "ms");
@@ -148,14 +162,15 @@ public final class ProcessRuntime implements ComponentRuntime {
             exit = ended.get(JOIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
+            return pid;
         } catch (ExecutionException | TimeoutException e) {
-            return; // it closed fd 3 and runs on: its exit will be seen as any other
+            return pid; // it closed fd 3 and runs on: its exit will be seen as any other
         }
         String last = LastOutputLine.read(logFile, outputFrom);
         if (exit.code() == 125 && last.startsWith(Enclosure.JOIN_FAILED)) {
             throw new LaunchException("could not place the process in " + enclosure.describe() + ": " + last);
         }
+        return pid;
     }
 
     /**

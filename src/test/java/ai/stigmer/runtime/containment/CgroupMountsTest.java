@@ -64,7 +64,7 @@ class CgroupMountsTest {
     }
 
     @Test
-    void aV2MountWithoutFavordynmodsGetsTheRemountAdvice(@TempDir Path own) throws Exception {
+    void aV2MountWithoutFavordynmodsGetsTheRemountAdviceWhereInstancesCannotBeBornInside(@TempDir Path own) throws Exception {
         CgroupMounts plain = CgroupMounts.parse(List.of(
                 "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw"), List.of("0::/"));
         CgroupMounts favoring = CgroupMounts.parse(List.of(
@@ -77,11 +77,14 @@ class CgroupMountsTest {
         Path base = Files.createDirectories(own.resolve("stigmer-h"));
         Files.writeString(base.resolve("cgroup.procs"), "");
         Optional<String> advice = CgroupContainment.create("h",
-                new CgroupMounts(Optional.of(own), "/", Map.of(), plain.v2Mount(), false)).orElseThrow().advice();
+                new CgroupMounts(Optional.of(own), "/", Map.of(), plain.v2Mount(), false)).orElseThrow().advice(false);
         assertEquals(Optional.of("cgroup v2 at /sys/fs/cgroup/unified is mounted without favordynmods: each launch"
                 + " waits about 10 ms for the kernel to move the process into its cgroup; `mount -o remount,favordynmods"
                 + " /sys/fs/cgroup/unified` (Linux 6.0 or later, as root) removes that wait"), advice);
         assertEquals(Optional.empty(), CgroupContainment.create("h",
-                new CgroupMounts(Optional.of(own), "/", Map.of(), favoring.v2Mount(), true)).orElseThrow().advice());
+                new CgroupMounts(Optional.of(own), "/", Map.of(), favoring.v2Mount(), true)).orElseThrow().advice(false));
+        assertEquals(Optional.empty(), CgroupContainment.create("h",
+                new CgroupMounts(Optional.of(own), "/", Map.of(), plain.v2Mount(), false)).orElseThrow().advice(true),
+                "no move, no wait: nothing to advise");
     }
 }

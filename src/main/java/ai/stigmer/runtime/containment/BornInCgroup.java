@@ -1,0 +1,76 @@
+package ai.stigmer.runtime.containment;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Starts an instance inside its cgroup v2 from its first moment, with {@code clone3(CLONE_INTO_CGROUP)}
+ * (Linux 5.7), instead of moving it there by a write to {@code cgroup.procs}. The move takes the
+ * kernel's cgroup-migration lock for writing, which (unless the hierarchy is mounted with
+ * favordynmods) first waits for an RCU grace period: about 10 ms of every launch on an idle host.
+ * A process born inside makes no move.
+ *
+ * <p>The JVM cannot fork, and glibc's {@code posix_spawn} learns cgroups only in 2.41, so the clone is
+ * made by a short Perl program (perl-base is part of every Debian and Ubuntu system): the daemon
+ * spawns it; it clones with {@code CLONE_PARENT} (the new process is the daemon's child, not its own),
+ * writes {@link Enclosure#CLONED} and the pid to fd 3 and exits, while the new process leaves fd 3, starts a session of its
+ * own and execs the command. Where the kernel refuses the clone (before 5.7) it falls back to what the
+ * shell wrapper does: it writes its own pid into {@code cgroup.procs}, writes {@code j} and execs in
+ * place. Where it cannot join at all it says so on its last line and exits 125, as the wrapper does.
+ */
+final class BornInCgroup {
+    // clone3 is 435 on every architecture; CLONE_PARENT 0x8000 | CLONE_INTO_CGROUP 0x200000000.
+    private static final String SCRIPT = ""
+            + "my ($dir, $setsid) = splice(@ARGV, 0, 3);"
+            + "open(my $ready, '>&=', 3) or exit 125;"
+            + "my $pid = -1;"
+            + "if (sysopen(my $d, $dir, 0)) { $pid = syscall(435, pack('Q11', 0x200008000, (0) x 9, fileno($d)), 88); }"
+            + "if ($pid == 0) { close($ready); syscall($setsid); exec { $ARGV[0] } @ARGV;"
+            + " print STDERR \"stigmer: cannot run $ARGV[0]: $!\\n\"; exit 127; }"
+            + "if ($pid > 0) { syswrite($ready, '" + Enclosure.CLONED + "' . $pid); exit 0; }"
+            + "my $procs; if (open($procs, '>>', \"$dir/cgroup.procs\") and print({$procs} $$) and close($procs)) {"
+            + " syswrite($ready, '" + (char) Enclosure.JOINED + "'); close($ready); exec { $ARGV[0] } @ARGV;"
+            + " print STDERR \"stigmer: cannot run $ARGV[0]: $!\\n\"; exit 127; }"
+            + "print STDERR \"" + Enclosure.JOIN_FAILED + " $dir: $!\\n\"; exit 125;";
+
+    private static final Optional<String> PERL = find();
+    /** setsid(2) by number: Perl has no builtin for it and the POSIX module costs milliseconds to load. */
+    private static final Optional<String> SETSID = setsidNumber(System.getProperty("os.arch", ""));
+
+    private BornInCgroup() {}
+
+    /** True where instances can be born in their cgroup (Perl is there, the syscall numbers known). */
+    static boolean available() {
+        return PERL.isPresent() && SETSID.isPresent();
+    }
+
+    /** Empty where there is no Perl or the architecture's syscall numbers are not known here. */
+    static Optional<List<String>> command(Path cgroupDir, List<String> command) {
+        if (!available()) {
+            return Optional.empty();
+        }
+        List<String> line = new ArrayList<>(List.of(PERL.get(), "-e", SCRIPT, cgroupDir.toString(), SETSID.get(), "--"));
+        line.addAll(command);
+        return Optional.of(line);
+    }
+
+    static Optional<String> setsidNumber(String arch) {
+        return switch (arch) {
+            case "amd64", "x86_64" -> Optional.of("112");
+            case "aarch64", "riscv64" -> Optional.of("157");
+            default -> Optional.empty();
+        };
+    }
+
+    private static Optional<String> find() {
+        for (String candidate : List.of("/usr/bin/perl", "/bin/perl")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,134 @@
+package ai.stigmer.runtime.containment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.stigmer.config.ProcessSpec;
+import ai.stigmer.config.ResourcesSpec;
+import ai.stigmer.os.ProcFs;
+import ai.stigmer.runtime.Instance;
+import ai.stigmer.runtime.process.ProcessRuntime;
+import ai.stigmer.testing.Await;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An instance cloned into its cgroup (no move, {@link BornInCgroup}) is what a spawned one was: the
+ * launcher's own child, leader of its session and process group, with fds 0–2 only, its exit code
+ * exact; and where the kernel refuses the clone, the launcher joins by a move and is the instance.
+ */
+class BornInCgroupTest {
+    private static final long SELF = ProcessHandle.current().pid();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theInstanceIsBornInsideAsOurChildLeadingItsOwnSession() throws Exception {
+        Containment containment = Modes.of("cgroup");
+        Enclosure probe = containment.enclose("born", "probe", ResourcesSpec.NONE);
+        assumeTrue(probe.bornInside(List.of("/bin/true")).isPresent(), "no Perl here: the shell wrapper moves instead");
+        ProcessRuntime runtime = new ProcessRuntime("born", Modes.HOME,
+                new ProcessSpec(List.of("sleep", "100000"), Map.of(), null), dir.resolve("born.log"), containment);
+
+        Instance i = runtime.launch();
+        try {
+            Await.until("sleep execs", Duration.ofSeconds(20), () -> ProcessScan.arguments(i.pid()).get(0).endsWith("sleep"));
+            List<Long> ids = ProcFs.stat(i.pid(), f -> List.of(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])))
+                    .orElseThrow();
+            assertEquals(List.of(SELF, i.pid(), i.pid()), ids, "parent, process group, session");
+            assertTrue(Files.readAllLines(Path.of("/proc", Long.toString(i.pid()), "cgroup")).stream()
+                    .anyMatch(l -> l.startsWith("0::") && l.endsWith("/stigmer-" + Modes.HOME + "/born")));
+            assertEquals(List.of("0", "1", "2"), fds(i.pid()), "the answer's pipe is not inherited");
+            Await.until("the launcher is reaped", Duration.ofSeconds(20), () -> ProcFs.pids().stream()
+                    .map(ProcessEntry::read).flatMap(java.util.Optional::stream)
+                    .noneMatch(e -> e.ppid() == SELF && e.gone() && comm(e.pid()).equals("perl")));
+        } finally {
+            i.stop(Duration.ofSeconds(1));
+        }
+        assertEquals(128 + 15, i.exited().get(20, TimeUnit.SECONDS).code(), "ended by the stop's SIGTERM");
+    }
+
+    @Test
+    void itsExitCodeIsExact() throws Exception {
+        Containment containment = Modes.of("cgroup");
+        ProcessRuntime runtime = new ProcessRuntime("exits", Modes.HOME,
+                new ProcessSpec(List.of("sh", "-c", "exit 7"), Map.of(), null), dir.resolve("exits.log"), containment);
+
+        Instance i = runtime.launch();
+
+        assertEquals(7, i.exited().get(20, TimeUnit.SECONDS).code());
+        i.stop(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void whereTheKernelRefusesTheCloneTheLauncherJoinsByAMoveAndIsTheInstance() throws Exception {
+        Modes.of("cgroup");
+        Path notACgroup = Files.createDirectory(dir.resolve("plain"));
+        Enclosure plain = new CgroupEnclosure(new Cgroup(notACgroup), "/plain", Limits.NONE);
+        assumeTrue(plain.bornInside(List.of("/bin/true")).isPresent(), "no Perl here: the shell wrapper moves instead");
+        Containment refusing = new Containment() {
+            @Override
+            public String description() {
+                return "a directory the kernel takes for no cgroup";
+            }
+
+            @Override
+            public Enclosure enclose(String component, String marker, ResourcesSpec resources) {
+                return plain;
+            }
+
+            @Override
+            Enclosure reattach(String component, long pid, long startTicks, String marker) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            List<Path> bases() {
+                return List.of();
+            }
+        };
+        ProcessRuntime runtime = new ProcessRuntime("moved", Modes.HOME,
+                new ProcessSpec(List.of("sleep", "100000"), Map.of(), null), dir.resolve("moved.log"), refusing);
+
+        Instance i = runtime.launch();
+        try {
+            assertEquals(Long.toString(i.pid()), Files.readString(notACgroup.resolve("cgroup.procs")).strip(),
+                    "the launcher wrote its own pid, and its pid is the instance's");
+            Await.until("sleep execs in place", Duration.ofSeconds(20),
+                    () -> ProcessScan.arguments(i.pid()).get(0).endsWith("sleep"));
+        } finally {
+            ProcessHandle.of(i.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        assertEquals(128 + 9, i.exited().get(20, TimeUnit.SECONDS).code());
+    }
+
+    private static String comm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static List<String> fds(long pid) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @AfterAll
+    static void tidy() {
+        Modes.tidy();
+    }
+}
