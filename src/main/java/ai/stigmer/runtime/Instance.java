@@ -29,6 +29,15 @@ public interface Instance {
     void stop(Duration timeout);
 
     /**
+     * Clears, at once and without blocking, an instance that has ended and left nothing behind:
+     * true if so, and it is then stopped as by {@link #stop}. False if it still runs, left
+     * something, or cannot tell without waiting: then {@link #stop} is what clears it.
+     */
+    default boolean clearIfEnded() {
+        return false;
+    }
+
+    /**
      * How long the instance had already run when this object was made: zero for a fresh launch, the
      * real age of an adopted instance, so that its uptime continues across a daemon restart.
      */

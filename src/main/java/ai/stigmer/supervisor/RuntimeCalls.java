@@ -160,6 +160,10 @@ final class RuntimeCalls {
      * reports its instance gone after all.
      */
     void stop(int gen, Instance instance, Duration timeout) {
+        if (clearedAtOnce(instance)) {
+            post(new Input.StopDone(gen));
+            return;
+        }
         AtomicBoolean settled = new AtomicBoolean();
         Duration deadline = stopDeadline(config);
         Scheduler.Cancellable timer = scheduler.schedule(() -> {
@@ -190,6 +194,19 @@ final class RuntimeCalls {
                 timer.cancel();
                 post(new Input.StopFailed(gen, "no thread to stop on: " + reason(e)));
             }
+        }
+    }
+
+    /**
+     * An instance that ended and left nothing (its cgroup empty) needs no stop thread: the restart
+     * after a crash goes on without two thread hops. Anything else, or a look that fails, takes the
+     * stop's usual way.
+     */
+    private static boolean clearedAtOnce(Instance instance) {
+        try {
+            return instance.clearIfEnded();
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

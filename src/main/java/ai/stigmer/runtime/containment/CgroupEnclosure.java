@@ -57,6 +57,20 @@ class CgroupEnclosure extends Enclosure {
         // The cgroup is what tells the instance's processes apart; the pid adds nothing.
     }
 
+    /** One read of {@code cgroup.procs} (and of a v1 limit's) tells: no scan of /proc. */
+    @Override
+    public boolean clearIfEmpty() {
+        if (finished()) {
+            return true;
+        }
+        if (!members().isEmpty()) {
+            return false;
+        }
+        cleanUp();
+        cleared();
+        return true;
+    }
+
     @Override
     public List<Long> members() {
         Set<Long> pids = new LinkedHashSet<>(cgroup.pids());

@@ -176,6 +176,20 @@ public abstract class Enclosure {
         finished = true;
     }
 
+    /**
+     * Clears up an enclosure that is empty already (its cgroup removed), without signalling or
+     * waiting: true if done; false, touching nothing, where anything is inside or finding out would
+     * take more than a look at one file.
+     */
+    public boolean clearIfEmpty() {
+        return false;
+    }
+
+    /** Marks the enclosure cleared, as a stop does at its end. */
+    void cleared() {
+        finished = true;
+    }
+
     /** SIGKILL at once to everything inside, even if superseded; the same failure as {@link #stop}. */
     void kill() {
         killAll();

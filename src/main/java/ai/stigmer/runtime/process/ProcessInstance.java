@@ -99,6 +99,11 @@ final class ProcessInstance implements Instance {
         enclosure.stop(timeout);
     }
 
+    @Override
+    public boolean clearIfEnded() {
+        return exited.isDone() && enclosure.clearIfEmpty();
+    }
+
     /**
      * Signals the whole group: at once through kill(−pgid) while the leader is provably ours,
      * otherwise member by member after checking each is in our session. False if nothing was left.
