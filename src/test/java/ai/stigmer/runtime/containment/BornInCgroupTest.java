@@ -78,27 +78,7 @@ class BornInCgroupTest {
         Path notACgroup = Files.createDirectory(dir.resolve("plain"));
         Enclosure plain = new CgroupEnclosure(new Cgroup(notACgroup), "/plain", Limits.NONE);
         assumeTrue(plain.bornInside(List.of("/bin/true")).isPresent(), "no Perl here: the shell wrapper moves instead");
-        Containment refusing = new Containment() {
-            @Override
-            public String description() {
-                return "a directory the kernel takes for no cgroup";
-            }
-
-            @Override
-            public Enclosure enclose(String component, String marker, ResourcesSpec resources) {
-                return plain;
-            }
-
-            @Override
-            Enclosure reattach(String component, long pid, long startTicks, String marker) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            List<Path> bases() {
-                return List.of();
-            }
-        };
+        Containment refusing = Modes.enclosingIn(plain, "a directory the kernel takes for no cgroup");
         ProcessRuntime runtime = new ProcessRuntime("moved", Modes.HOME,
                 new ProcessSpec(List.of("sleep", "100000"), Map.of(), null), dir.resolve("moved.log"), refusing);
 

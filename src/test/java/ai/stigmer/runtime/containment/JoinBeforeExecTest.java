@@ -63,27 +63,7 @@ class JoinBeforeExecTest {
     void aCgroupThatCannotBeJoinedFailsTheLaunch() throws Exception {
         Modes.of("cgroup");
         Path missing = dir.resolve("no-such-cgroup");
-        Containment broken = new Containment() {
-            @Override
-            public String description() {
-                return "a cgroup that is not there";
-            }
-
-            @Override
-            public Enclosure enclose(String component, String marker, ResourcesSpec resources) {
-                return new CgroupEnclosure(new Cgroup(missing), "/no-such-cgroup", Limits.NONE);
-            }
-
-            @Override
-            Enclosure reattach(String component, long pid, long startTicks, String marker) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            List<Path> bases() {
-                return List.of();
-            }
-        };
+        Containment broken = Modes.enclosingIn(new CgroupEnclosure(new Cgroup(missing), "/no-such-cgroup", Limits.NONE), "a cgroup that is not there");
         ProcessRuntime runtime = new ProcessRuntime("outside", Modes.HOME,
                 new ProcessSpec(List.of("sleep", "100000"), Map.of(), null), dir.resolve("outside.log"), broken);
 

@@ -44,6 +44,31 @@ final class Modes {
         return mode.equals("cgroup") ? HOME : HOME + "-s";
     }
 
+    /** A containment that puts every instance in {@code enclosure}: a cgroup the kernel will not take, say. */
+    static Containment enclosingIn(Enclosure enclosure, String description) {
+        return new Containment() {
+            @Override
+            public String description() {
+                return description;
+            }
+
+            @Override
+            public Enclosure enclose(String component, String marker, ai.stigmer.config.ResourcesSpec resources) {
+                return enclosure;
+            }
+
+            @Override
+            Enclosure reattach(String component, long pid, long startTicks, String marker) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            java.util.List<java.nio.file.Path> bases() {
+                return java.util.List.of();
+            }
+        };
+    }
+
     /** "cgroup" or "session". */
     static Containment of(String mode) {
         if (mode.equals("cgroup")) {
