@@ -7,10 +7,11 @@
 # and its idle CPU (% of one core over --idle seconds). The daemon and its components are stopped
 # and the temporary home removed at the end, also on Ctrl-C.
 #
-#   bench/daemon-memory.sh [--components 2|3] [--jmx-port N] [--grpc-port N] [--settle S]
-#                          [--sample S] [--idle S] [--network MODE] [--keep-logs]
+#   bench/daemon-memory.sh [--components 2|3 | --sleepers COUNT] [--jmx-port N] [--grpc-port N]
+#                          [--settle S] [--sample S] [--idle S] [--network MODE] [--keep-logs]
 #
-# --components 2 leaves agent-runner (the Docker container) out. --network sets agent-runner's
+# --components 2 leaves agent-runner (the Docker container) out. --sleepers COUNT supervises COUNT
+# `sleep` components (no probes) instead of the default stack. --network sets agent-runner's
 # Docker network (default: the configuration's, unless this engine's bridge interface is missing,
 # then "none"; the container's network does not change what the daemon does). STIGMER_JAVA_OPTS is passed on to
 # the daemon's JVM, so a candidate flag can be measured without editing bin/stigmer.
@@ -20,11 +21,12 @@ source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/daemon-start.sh"
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 STIGMER="$ROOT/bin/stigmer"
 
-COMPONENTS=3 JMX_PORT=50299 GRPC_PORT=50251 SETTLE=20 SAMPLE=30 IDLE=60 KEEP_LOGS=0
+COMPONENTS=3 SLEEPERS="" JMX_PORT=50299 GRPC_PORT=50251 SETTLE=20 SAMPLE=30 IDLE=60 KEEP_LOGS=0
 CONTAINER=stigmer-agent-runner-mem NETWORK=auto
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --components) COMPONENTS="$2"; shift 2 ;;
+    --sleepers) SLEEPERS="$2"; shift 2 ;;
     --jmx-port) JMX_PORT="$2"; shift 2 ;;
     --grpc-port) GRPC_PORT="$2"; shift 2 ;;
     --settle) SETTLE="$2"; shift 2 ;;
@@ -32,14 +34,17 @@ while [[ $# -gt 0 ]]; do
     --idle) IDLE="$2"; shift 2 ;;
     --network) NETWORK="$2"; shift 2 ;;
     --keep-logs) KEEP_LOGS=1; shift ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "daemon-memory: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 [[ "$COMPONENTS" == 2 || "$COMPONENTS" == 3 ]] || { echo "daemon-memory: --components is 2 or 3" >&2; exit 2; }
+[[ -z "$SLEEPERS" || "$SLEEPERS" =~ ^[1-9][0-9]*$ ]] || { echo "daemon-memory: --sleepers is a number, at least 1" >&2; exit 2; }
 (( SAMPLE <= IDLE )) || IDLE=$SAMPLE
 
-for port in "$JMX_PORT" "$GRPC_PORT"; do
+ports=("$JMX_PORT")
+[[ -n "$SLEEPERS" ]] || ports+=("$GRPC_PORT") # the sleepers have no gRPC server
+for port in "${ports[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "daemon-memory: port $port is in use; choose another with --jmx-port/--grpc-port" >&2
     exit 1
@@ -51,23 +56,28 @@ export STIGMER_HOME="$WORK/home"
 CONFIG="$WORK/stigmer.yaml"
 DAEMON_PID=""
 
-# The default configuration with private ports and container name; agent-runner dropped for 2.
-sed -e "s/port: 50099/port: $JMX_PORT/" -e "s/50051/$GRPC_PORT/g" \
-    -e "s/name: stigmer-agent-runner\b/name: $CONTAINER/" "$ROOT/conf/stigmer.yaml" >"$CONFIG"
-if [[ "$COMPONENTS" == 2 ]]; then
-  awk '/^  agent-runner:/ {skip = 1} /^  [a-z-]+:/ && !/^  agent-runner:/ {skip = 0} !skip' "$CONFIG" >"$CONFIG.2"
-  mv "$CONFIG.2" "$CONFIG"
-fi
-if [[ "$COMPONENTS" == 3 && "$NETWORK" == auto ]]; then
-  NETWORK=""
-  bridge="$(docker network inspect bridge --format '{{index .Options "com.docker.network.bridge.name"}}' 2>/dev/null || true)"
-  if [[ -n "$bridge" ]] && ! ip link show "$bridge" >/dev/null 2>&1; then
-    echo "daemon-memory: the engine's bridge $bridge is missing; agent-runner runs with network none" >&2
-    NETWORK=none
+if [[ -n "$SLEEPERS" ]]; then
+  sleepers_config "$SLEEPERS" "$JMX_PORT"
+  COMPONENTS="$SLEEPERS"
+else
+  # The default configuration with private ports and container name; agent-runner dropped for 2.
+  sed -e "s/port: 50099/port: $JMX_PORT/" -e "s/50051/$GRPC_PORT/g" \
+      -e "s/name: stigmer-agent-runner\b/name: $CONTAINER/" "$ROOT/conf/stigmer.yaml" >"$CONFIG"
+  if [[ "$COMPONENTS" == 2 ]]; then
+    awk '/^  agent-runner:/ {skip = 1} /^  [a-z-]+:/ && !/^  agent-runner:/ {skip = 0} !skip' "$CONFIG" >"$CONFIG.2"
+    mv "$CONFIG.2" "$CONFIG"
   fi
-fi
-if [[ "$COMPONENTS" == 3 && -n "$NETWORK" ]]; then
-  sed -i "s/^\(      name: $CONTAINER\)$/\1\n      network: $NETWORK/" "$CONFIG"
+  if [[ "$COMPONENTS" == 3 && "$NETWORK" == auto ]]; then
+    NETWORK=""
+    bridge="$(docker network inspect bridge --format '{{index .Options "com.docker.network.bridge.name"}}' 2>/dev/null || true)"
+    if [[ -n "$bridge" ]] && ! ip link show "$bridge" >/dev/null 2>&1; then
+      echo "daemon-memory: the engine's bridge $bridge is missing; agent-runner runs with network none" >&2
+      NETWORK=none
+    fi
+  fi
+  if [[ "$COMPONENTS" == 3 && -n "$NETWORK" ]]; then
+    sed -i "s/^\(      name: $CONTAINER\)$/\1\n      network: $NETWORK/" "$CONFIG"
+  fi
 fi
 grep -q "port: $JMX_PORT" "$CONFIG" || { echo "daemon-memory: could not rewrite the JMX port" >&2; exit 1; }
 
@@ -75,7 +85,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   stop_bench_daemon daemon-memory
-  if [[ "$COMPONENTS" == 3 ]] && command -v docker >/dev/null; then
+  if [[ -z "$SLEEPERS" && "$COMPONENTS" == 3 ]] && command -v docker >/dev/null; then
     docker rm -f "$CONTAINER" >/dev/null 2>&1 || true
   fi
   if [[ "$KEEP_LOGS" == 1 ]]; then

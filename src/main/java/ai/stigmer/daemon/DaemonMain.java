@@ -95,6 +95,10 @@ public final class DaemonMain {
             err.println("stigmer: " + e.getMessage());
             return 1;
         } finally {
+            // The JDK closes its logging handlers at exit, and log4j's bridge, closed after log4j has
+            // stopped, starts a second log4j with every configuration factory (Jackson's among them):
+            // closed first, while the daemon's log4j still runs.
+            java.util.logging.LogManager.getLogManager().reset();
             DaemonLogging.shutdown();
         }
     }

@@ -73,10 +73,6 @@ public final class DaemonTrainer {
                         shutdown.run();
                     }
                 });
-        // The JDK logging bridge would start log4j again (an empty daemon.log in the home) when the
-        // JVM closes its handlers at exit: closed now, and log4j with it, before the home is removed.
-        java.util.logging.LogManager.getLogManager().reset();
-        ai.stigmer.logs.DaemonLogging.shutdown();
         if (code == 0 && !answered[0]) {
             System.err.println("stigmer: the training run's daemon did not run its component or answer over JMX");
         }

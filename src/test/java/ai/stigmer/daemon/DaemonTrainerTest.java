@@ -1,6 +1,7 @@
 package ai.stigmer.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.stigmer.testing.StigmerInstall;
@@ -29,9 +30,31 @@ class DaemonTrainerTest {
     void trainingRunStartsAndStopsADaemonWritesTheArchiveAndLeavesNothing() throws Exception {
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         Path archive = dir.resolve("daemon.jsa");
+        runTrainer(tmp, "-XX:ArchiveClassesAtExit=" + archive);
+        assertTrue(Files.size(archive) > 0, "the archive was written");
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of(), left.toList(), "the temporary home is removed");
+        }
+    }
+
+    /**
+     * Every class the training run loads goes into the archive that each daemon maps: its daemon's
+     * stop, up to the JVM's exit, starts no second log4j (whose configuration lookup loads Jackson).
+     */
+    @Test
+    void trainingRunLoadsNoJacksonClassUpToItsExit() throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path classes = dir.resolve("classes.txt");
+        runTrainer(tmp, "-Xlog:class+load=info:file=" + classes);
+        String loaded = Files.readString(classes);
+        assertTrue(loaded.contains("ai.stigmer.daemon.Daemon "), "the daemon ran");
+        assertFalse(loaded.contains("com.fasterxml.jackson"), "no Jackson class was loaded");
+    }
+
+    private void runTrainer(Path tmp, String option) throws Exception {
         Process child = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx48m", "-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=" + archive,
+                "-Xmx48m", "-XX:+UseSerialGC", option,
                 "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED", "-Djava.io.tmpdir=" + tmp,
                 "-Dstigmer.install=" + StigmerInstall.ROOT,
                 "-Dlog4j2.configurationFile=" + StigmerInstall.ROOT.resolve("conf/log4j2.xml"),
@@ -43,10 +66,6 @@ class DaemonTrainerTest {
                 .start();
         assertTrue(child.waitFor(2, TimeUnit.MINUTES), "the training run ended");
         assertEquals(0, child.exitValue(), Files.readString(dir.resolve("out.txt")));
-        assertTrue(Files.size(archive) > 0, "the archive was written");
-        try (Stream<Path> left = Files.list(tmp)) {
-            assertEquals(List.of(), left.toList(), "the temporary home is removed");
-        }
     }
 
     /** target/classes in a jar, as bin/stigmer runs the daemon: CDS archives no class from a directory. */
