@@ -47,26 +47,24 @@ final class BackgroundStart {
             err.println("stigmer daemon not started: " + e.getMessage());
             return ExitCode.FAILURE;
         }
-        try {
-            StatusReport running = status(jmx);
-            out.println("stigmer daemon is already running (pid " + running.daemonPid() + ")");
-            out.println();
-            out.print(StatusFormatter.text(running));
-            return ExitCode.OK;
-        } catch (CliException.NotRunning e) {
-            // start one below
-        } catch (CliException.NotAnswering | CliException.CredentialsRefused e) {
-            err.println(e.getMessage() + "; not starting another");
-            return ExitCode.FAILURE;
-        } catch (CliException e) {
-            err.println("Something answers on " + jmx.host() + ":" + jmx.port() + " but: " + e.getMessage());
-            return ExitCode.FAILURE;
-        }
-        try {
-            env.validate(config);
-        } catch (CliException e) {
-            err.println("stigmer daemon not started: " + e.getMessage());
-            return ExitCode.FAILURE;
+        // Nobody holds the home's lock and nothing listens on the port: no daemon, without a JMX login
+        // (what status would conclude, minus the RMI client's start).
+        if (DaemonLock.holder(env.home().run()).isPresent() || DaemonClient.answers(jmx)) {
+            try {
+                StatusReport running = status(jmx);
+                out.println("stigmer daemon is already running (pid " + running.daemonPid() + ")");
+                out.println();
+                out.print(StatusFormatter.text(running));
+                return ExitCode.OK;
+            } catch (CliException.NotRunning e) {
+                // start one below
+            } catch (CliException.NotAnswering | CliException.CredentialsRefused e) {
+                err.println(e.getMessage() + "; not starting another");
+                return ExitCode.FAILURE;
+            } catch (CliException e) {
+                err.println("Something answers on " + jmx.host() + ":" + jmx.port() + " but: " + e.getMessage());
+                return ExitCode.FAILURE;
+            }
         }
         try {
             return startAndWait(jmx);
@@ -88,6 +86,16 @@ final class BackgroundStart {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
                 .start();
+        // The whole config is checked while the daemon's JVM starts (it reads the config before it
+        // does anything else, and exits on the same mistake): an invalid one starts nothing either way.
+        try {
+            env.validate(config);
+        } catch (CliException e) {
+            daemon.destroy();
+            daemon.waitFor(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            err.println("stigmer daemon not started: " + e.getMessage());
+            return ExitCode.FAILURE;
+        }
         out.println("Starting stigmer daemon (pid " + daemon.pid() + ", output in " + output + ")...");
         out.flush();
         long deadline = System.nanoTime() + WAIT.toNanos();
