@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 final class BackgroundStart {
     static final Duration WAIT = Duration.ofSeconds(60);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration PORT_POLL = Duration.ofMillis(50);
+    private static final Duration LOGIN_RETRY = Duration.ofMillis(200);
     private static final int TAIL_LINES = 20;
 
     private final CliEnvironment env;
@@ -101,18 +103,24 @@ final class BackgroundStart {
         long deadline = System.nanoTime() + WAIT.toNanos();
         CliException lastProblem = null;
         while (System.nanoTime() < deadline) {
-            try {
-                StatusReport report = status(jmx);
-                out.println("stigmer daemon started (pid " + report.daemonPid() + ")");
-                out.println();
-                out.print(StatusFormatter.text(report));
-                return ExitCode.OK;
-            } catch (CliException.NotRunning e) {
-                lastProblem = null;
-            } catch (CliException e) {
-                lastProblem = e; // e.g. credentials not written yet: keep trying until the deadline
+            Duration pause = PORT_POLL;
+            // Until the port accepts, a plain connect tells: no JMX login, whose cold client would take
+            // CPU from the daemon's own start.
+            if (DaemonClient.answers(jmx)) {
+                try {
+                    StatusReport report = status(jmx);
+                    out.println("stigmer daemon started (pid " + report.daemonPid() + ")");
+                    out.println();
+                    out.print(StatusFormatter.text(report));
+                    return ExitCode.OK;
+                } catch (CliException.NotRunning e) {
+                    lastProblem = null;
+                } catch (CliException e) {
+                    lastProblem = e; // e.g. credentials not written yet: keep trying until the deadline
+                }
+                pause = LOGIN_RETRY;
             }
-            if (daemon.waitFor(200, TimeUnit.MILLISECONDS)) {
+            if (daemon.waitFor(pause.toMillis(), TimeUnit.MILLISECONDS)) {
                 err.println("stigmer daemon exited with code " + daemon.exitValue() + " before answering on "
                         + jmx.host() + ":" + jmx.port() + ". Last lines of " + output + ":");
                 tail(output, offset).forEach(line -> err.println("  " + line));
