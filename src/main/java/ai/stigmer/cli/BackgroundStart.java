@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 final class BackgroundStart {
     static final Duration WAIT = Duration.ofSeconds(60);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration PORT_POLL = Duration.ofMillis(50);
+    private static final Duration LOGIN_RETRY = Duration.ofMillis(200);
     private static final int TAIL_LINES = 20;
 
     private final CliEnvironment env;
@@ -47,26 +49,24 @@ final class BackgroundStart {
             err.println("stigmer daemon not started: " + e.getMessage());
             return ExitCode.FAILURE;
         }
-        try {
-            StatusReport running = status(jmx);
-            out.println("stigmer daemon is already running (pid " + running.daemonPid() + ")");
-            out.println();
-            out.print(StatusFormatter.text(running));
-            return ExitCode.OK;
-        } catch (CliException.NotRunning e) {
-            // start one below
-        } catch (CliException.NotAnswering | CliException.CredentialsRefused e) {
-            err.println(e.getMessage() + "; not starting another");
-            return ExitCode.FAILURE;
-        } catch (CliException e) {
-            err.println("Something answers on " + jmx.host() + ":" + jmx.port() + " but: " + e.getMessage());
-            return ExitCode.FAILURE;
-        }
-        try {
-            env.validate(config);
-        } catch (CliException e) {
-            err.println("stigmer daemon not started: " + e.getMessage());
-            return ExitCode.FAILURE;
+        // Nobody holds the home's lock and nothing listens on the port: no daemon, without a JMX login
+        // (what status would conclude, minus the RMI client's start).
+        if (DaemonLock.holder(env.home().run()).isPresent() || DaemonClient.answers(jmx)) {
+            try {
+                StatusReport running = status(jmx);
+                out.println("stigmer daemon is already running (pid " + running.daemonPid() + ")");
+                out.println();
+                out.print(StatusFormatter.text(running));
+                return ExitCode.OK;
+            } catch (CliException.NotRunning e) {
+                // start one below
+            } catch (CliException.NotAnswering | CliException.CredentialsRefused e) {
+                err.println(e.getMessage() + "; not starting another");
+                return ExitCode.FAILURE;
+            } catch (CliException e) {
+                err.println("Something answers on " + jmx.host() + ":" + jmx.port() + " but: " + e.getMessage());
+                return ExitCode.FAILURE;
+            }
         }
         try {
             return startAndWait(jmx);
@@ -88,23 +88,39 @@ final class BackgroundStart {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
                 .start();
+        // The whole config is checked while the daemon's JVM starts (it reads the config before it
+        // does anything else, and exits on the same mistake): an invalid one starts nothing either way.
+        try {
+            env.validate(config);
+        } catch (CliException e) {
+            daemon.destroy();
+            daemon.waitFor(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            err.println("stigmer daemon not started: " + e.getMessage());
+            return ExitCode.FAILURE;
+        }
         out.println("Starting stigmer daemon (pid " + daemon.pid() + ", output in " + output + ")...");
         out.flush();
         long deadline = System.nanoTime() + WAIT.toNanos();
         CliException lastProblem = null;
         while (System.nanoTime() < deadline) {
-            try {
-                StatusReport report = status(jmx);
-                out.println("stigmer daemon started (pid " + report.daemonPid() + ")");
-                out.println();
-                out.print(StatusFormatter.text(report));
-                return ExitCode.OK;
-            } catch (CliException.NotRunning e) {
-                lastProblem = null;
-            } catch (CliException e) {
-                lastProblem = e; // e.g. credentials not written yet: keep trying until the deadline
+            Duration pause = PORT_POLL;
+            // Until the port accepts, a plain connect tells: no JMX login, whose cold client would take
+            // CPU from the daemon's own start.
+            if (DaemonClient.answers(jmx)) {
+                try {
+                    StatusReport report = status(jmx);
+                    out.println("stigmer daemon started (pid " + report.daemonPid() + ")");
+                    out.println();
+                    out.print(StatusFormatter.text(report));
+                    return ExitCode.OK;
+                } catch (CliException.NotRunning e) {
+                    lastProblem = null;
+                } catch (CliException e) {
+                    lastProblem = e; // e.g. credentials not written yet: keep trying until the deadline
+                }
+                pause = LOGIN_RETRY;
             }
-            if (daemon.waitFor(200, TimeUnit.MILLISECONDS)) {
+            if (daemon.waitFor(pause.toMillis(), TimeUnit.MILLISECONDS)) {
                 err.println("stigmer daemon exited with code " + daemon.exitValue() + " before answering on "
                         + jmx.host() + ":" + jmx.port() + ". Last lines of " + output + ":");
                 tail(output, offset).forEach(line -> err.println("  " + line));

@@ -48,6 +48,8 @@ public final class Main implements Callable<Integer> {
                 ? runStatus(args, CliEnvironment.fromSystem(), out, err)
                 : ServerCommand.isPlainForeground(args)
                 ? ServerCommand.runPlainForeground(args)
+                : ServerCommand.isPlainBackground(args)
+                ? runBackground(args, CliEnvironment.fromSystem(), out, err)
                 : run(args, CliEnvironment.fromSystem(), out, err);
         out.flush();
         err.flush();
@@ -73,6 +75,18 @@ public final class Main implements Callable<Integer> {
     static int runStatus(String[] args, CliEnvironment env, PrintWriter out, PrintWriter err) {
         try {
             return StatusCommand.run(env, StatusCommand.plainConfig(args), StatusCommand.plainJson(args), out);
+        } catch (RuntimeException e) {
+            return report(e, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** {@code server [--config FILE]} without the picocli model ({@link ServerCommand#isPlainBackground}). */
+    static int runBackground(String[] args, CliEnvironment env, PrintWriter out, PrintWriter err) {
+        try {
+            return ServerCommand.runPlainBackground(args, env, out, err);
         } catch (RuntimeException e) {
             return report(e, err);
         } finally {

@@ -1,6 +1,7 @@
 package ai.stigmer.cli;
 
 import ai.stigmer.daemon.DaemonMain;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,6 +36,21 @@ final class ServerCommand implements Callable<Integer> {
     static boolean isPlainForeground(String[] args) {
         return args.length >= 2 && "server".equals(args[0]) && "--foreground".equals(args[1])
                 && (args.length == 2 || args.length == 4 && "--config".equals(args[2]) && !args[3].startsWith("-"));
+    }
+
+    /**
+     * {@code server [--config FILE]}, what operators and scripts run to start the daemon: taken without
+     * building the picocli model of the whole command line (about 0.15 s of a cold start, before the
+     * daemon is even spawned). Same output and exit codes as through picocli.
+     */
+    static boolean isPlainBackground(String[] args) {
+        return args.length >= 1 && "server".equals(args[0])
+                && (args.length == 1 || args.length == 3 && "--config".equals(args[1]) && !args[2].startsWith("-"));
+    }
+
+    static int runPlainBackground(String[] args, CliEnvironment env, PrintWriter out, PrintWriter err) {
+        Path config = args.length == 3 ? Path.of(args[2]).toAbsolutePath() : null;
+        return new BackgroundStart(env, config, out, err).run();
     }
 
     static int runPlainForeground(String[] args) {

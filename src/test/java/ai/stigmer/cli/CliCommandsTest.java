@@ -102,6 +102,23 @@ class CliCommandsTest {
     }
 
     @Test
+    void theShortcutForPlainServerAnswersLikeTheFullCommandLine() {
+        assertTrue(ServerCommand.isPlainBackground(new String[] {"server"}));
+        assertTrue(ServerCommand.isPlainBackground(new String[] {"server", "--config", "x"}));
+        assertTrue(!ServerCommand.isPlainBackground(new String[] {"server", "--config"}));
+        assertTrue(!ServerCommand.isPlainBackground(new String[] {"server", "--config", "--help"}));
+        assertTrue(!ServerCommand.isPlainBackground(new String[] {"server", "--help"}));
+        assertTrue(!ServerCommand.isPlainBackground(new String[] {"server", "--foreground"}));
+        assertTrue(!ServerCommand.isPlainBackground(new String[] {"server", "status"}));
+        StringWriter shortcut = new StringWriter();
+        assertEquals(0, Main.runBackground(new String[] {"server", "--config", "x"}, env, new PrintWriter(shortcut),
+                new PrintWriter(err)), err.toString());
+        assertEquals(0, run("server", "--config", "x"));
+        assertTrue(out.toString().startsWith("stigmer daemon is already running (pid "), out.toString());
+        assertEquals(out.toString(), shortcut.toString());
+    }
+
+    @Test
     void restartCallsTheOperationAndRejectsUnknownComponents() {
         assertEquals(0, run("server", "restart", "stigmer-server"), err.toString());
         assertEquals(1, server.restarts.get());

@@ -169,6 +169,18 @@ class CliEndToEndTest extends WithStigmerInstall {
         assertTrue(again.out().contains("not running"), again.out());
     }
 
+    @Test
+    void anInvalidConfigStartsNoDaemonAndSaysWhy() {
+        install.homeConfig("components:\n  solo:\n    process: { command: [sleep, '1004'] }\n    restart: { policy: sometimes }\n");
+        Result started = install.stigmer("server");
+        assertEquals(1, started.exit(), started.out());
+        assertTrue(started.out().startsWith("stigmer daemon not started: invalid configuration: "), started.out());
+        assertTrue(started.out().contains("restart.policy"), started.out());
+        assertFalse(started.out().contains("Starting stigmer daemon"), started.out());
+        assertEquals(List.of(), daemonsOfThisHome(), "no daemon left behind");
+        assertEquals(3, install.stigmer("server", "status").exit());
+    }
+
     private Result awaitStatus(String what, java.util.function.Predicate<Result> ok) {
         Result[] last = new Result[1];
         try {
