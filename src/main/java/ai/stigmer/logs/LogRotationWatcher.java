@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,13 +132,17 @@ public final class LogRotationWatcher implements AutoCloseable {
     private void loop() {
         try {
             while (!closed) {
-                for (Runnable request; (request = requests.poll()) != null; ) {
-                    request.run();
+                try {
+                    for (Runnable request; (request = requests.poll()) != null; ) {
+                        request.run();
+                    }
+                    await(checkDue(System.nanoTime()));
+                } catch (RuntimeException e) { // a failed poll or read: rotation goes on, a period later
+                    LOG.warn("Log rotation: {}; going on in {} ms", e.toString(), Duration.ofNanos(period).toMillis());
+                    LockSupport.parkNanos(period);
                 }
-                long next = checkDue(System.nanoTime());
-                await(next);
             }
-        } catch (RuntimeException | Error e) {
+        } catch (Error e) {
             LOG.error("Log rotation stopped: {}", e.toString(), e);
         } finally {
             if (inotify != null) {
