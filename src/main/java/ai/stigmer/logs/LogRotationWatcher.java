@@ -283,7 +283,16 @@ public final class LogRotationWatcher implements AutoCloseable {
         }
         String folder = folderByWatch.get(wd);
         if (folder != null) {
+            boolean gone = (mask & Inotify.IN_IGNORED) != 0; // the folder was removed: its logs are polled from now on
+            if (gone) {
+                folderByWatch.remove(wd);
+                watchByFolder.remove(folder);
+            }
             for (Watched log : logs) {
+                if (gone && folder.equals(folderOf(log))) {
+                    due(log, now);
+                    continue;
+                }
                 if (log.name.equals(name) && folder.equals(folderOf(log))) {
                     due(log, now);
                 }

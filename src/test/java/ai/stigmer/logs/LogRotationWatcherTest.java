@@ -61,6 +61,18 @@ class LogRotationWatcherTest {
         }
     }
 
+    @Test
+    void aLogWhoseFolderIsRemovedAndMadeAgainRotates() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("logs"));
+        Path live = Files.createFile(folder.resolve("moved.log"));
+        try (LogRotationWatcher watcher = new LogRotationWatcher(Duration.ofMillis(100)).watch(live, SMALL).start()) {
+            Files.delete(live);
+            Files.delete(folder);
+            Files.createDirectory(folder);
+            rotatesTwice(live);
+        }
+    }
+
     private static void rotatesTwice(Path live) throws IOException {
         append(live, 10_000);
         Await.until("the first rotation", WAIT, () -> Files.exists(part(live, 1)) && !rotating(live));
