@@ -7,7 +7,8 @@
 # (--no-probes: none), waits until every one is Running, lets it settle, then reads the daemon's
 # utime + stime from /proc/PID/stat at the start and the end of the sample, and each thread's from
 # /proc/PID/task/*/stat. Prints the CPU in % of one core, the load average, and the threads that
-# spent ticks, grouped by name. Stops the daemon and removes the home at the end, also on Ctrl-C.
+# spent ticks, grouped by name, with their CPU time in ms and how often they ran (the run time and
+# time slices of /proc/PID/task/*/schedstat: nanoseconds, not ticks of 10 ms, and a count of wakes). Stops the daemon and removes the home at the end, also on Ctrl-C.
 #
 #   bench/daemon-idle.sh COUNT [--no-probes] [--period S] [--settle S] [--sample S] [--jmx-port N]
 #
@@ -63,10 +64,11 @@ sleep "$SETTLE"
 
 # utime + stime (fields 14 and 15 of proc(5)) of a stat file, after the command name.
 ticks_of() { local s; s="$(cat "$1" 2>/dev/null)" || { echo 0; return; }; s="${s##*) }"; awk '{print $12 + $13}' <<<"$s"; }
-per_thread() { # "tid ticks name" of every thread
-  local t
+per_thread() { # "tid ticks run-ns slices name" of every thread
+  local t sched
   for t in /proc/"$DAEMON_PID"/task/*; do
-    echo "${t##*/} $(ticks_of "$t/stat") $(cat "$t/comm" 2>/dev/null | tr ' ' '_')"
+    sched="$(cut -d' ' -f1,3 "$t/schedstat" 2>/dev/null)" || sched="0 0"
+    echo "${t##*/} $(ticks_of "$t/stat") ${sched:-0 0} $(cat "$t/comm" 2>/dev/null | tr ' ' '_')"
   done
 }
 hz="$(getconf CLK_TCK)"
@@ -84,7 +86,12 @@ cpu="$(awk -v t=$(( end_ticks - start_ticks )) -v hz="$hz" -v ns=$(( end_ns - st
 echo "date:        $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $load_start at the start, $load_end at the end"
 echo "components:  $COUNT, $([[ "$PROBES" == 1 ]] && echo "each with a process liveness probe every ${PERIOD}s" || echo "no probes")"
 echo "idle CPU:    ${cpu}% of one core  [$(( end_ticks - start_ticks )) ticks of 1/${hz} s over $(( (end_ns - start_ns) / 1000000000 ))s, from ${SETTLE}s after all were Running]"
-echo "by thread (ticks over the sample; a trailing number dropped):"
+awk -v ns=$(( end_ns - start_ns )) 'NR == FNR {start[$1] = $3; next} {d += $3 - ($1 in start ? start[$1] : 0)}
+     END {printf "             %.3f%% by the run times of the threads alive at the end (schedstat)\n", 100 * d / ns}' \
+  "$WORK/threads.start" "$WORK/threads.end"
+echo "by thread (ticks, ms of CPU and times run over the sample; a trailing number dropped):"
 # Threads that existed at both ends; one made during the sample counts from 0.
-awk 'NR == FNR {start[$1] = $2; next} {d = $2 - ($1 in start ? start[$1] : 0); name = $3; sub(/[-_#]?[0-9]+$/, "", name); sum[name] += d}
-     END {for (n in sum) if (sum[n] > 0) printf "  %5d %s\n", sum[n], n}' "$WORK/threads.start" "$WORK/threads.end" | sort -rn
+awk 'NR == FNR {t[$1] = $2; r[$1] = $3; s[$1] = $4; next}
+     {name = $5; sub(/[-_#]?[0-9]+$/, "", name); ticks[name] += $2 - t[$1]; run[name] += $3 - r[$1]; runs[name] += $4 - s[$1]}
+     END {for (n in run) if (runs[n] > 0) printf "  %5d %8.1f ms %6d  %s\n", ticks[n], run[n] / 1e6, runs[n], n}' \
+  "$WORK/threads.start" "$WORK/threads.end" | sort -k2 -rn

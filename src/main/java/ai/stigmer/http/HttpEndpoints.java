@@ -24,6 +24,14 @@ public final class HttpEndpoints implements AutoCloseable {
     private static final int THREADS = 2;
     private static final int QUEUED = 64;
     private static final Duration IDLE_THREAD_LIFE = Duration.ofSeconds(30);
+    /**
+     * How often the JDK server looks for requests and responses past their time limits (the Prometheus
+     * server sets them: 60 s to send a request, 600 s to take a response). The JDK looks every second
+     * by default, a wake of its timer thread a second while the port is idle; 10 s late on a limit of
+     * 60 s costs nothing.
+     */
+    static final String TIME_LIMIT_CHECK_PROPERTY = "sun.net.httpserver.timerMillis";
+    private static final Duration TIME_LIMIT_CHECK = Duration.ofSeconds(10);
 
     private final HTTPServer server;
 
@@ -40,6 +48,9 @@ public final class HttpEndpoints implements AutoCloseable {
     /** @param jmxDir the JMX credential files, whose roles and passwords log in here too */
     static HttpEndpoints start(HttpConfig config, Path jmxDir, PrometheusRegistry registry, HealthEndpoints health)
             throws IOException {
+        if (System.getProperty(TIME_LIMIT_CHECK_PROPERTY) == null) { // read once, by the JDK's first server
+            System.setProperty(TIME_LIMIT_CHECK_PROPERTY, Long.toString(TIME_LIMIT_CHECK.toMillis()));
+        }
         ThreadPoolExecutor threads = new ThreadPoolExecutor(THREADS, THREADS, IDLE_THREAD_LIFE.toNanos(),
                 TimeUnit.NANOSECONDS, new ArrayBlockingQueue<>(QUEUED), named("stigmer-http"));
         threads.allowCoreThreadTimeOut(true);

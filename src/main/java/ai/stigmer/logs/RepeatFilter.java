@@ -37,6 +37,9 @@ import org.apache.logging.log4j.util.SortedArrayStringMap;
  *
  * <p>The summary goes out through the logger configuration that took the first line, so it reaches
  * the same files. A window still open when the daemon stops has no summary.
+ *
+ * <p>The windows are swept when the earliest of them ends, not on a fixed beat: a daemon whose lines
+ * do not repeat (the usual case) has no open window, and the sweeper's thread then never wakes.
  */
 @Plugin(name = "RepeatFilter", category = Node.CATEGORY, elementType = Filter.ELEMENT_TYPE, printObject = true)
 public final class RepeatFilter extends AbstractFilter {
@@ -47,7 +50,6 @@ public final class RepeatFilter extends AbstractFilter {
     private static final String TRANSITION = ai.stigmer.supervisor.Slf4jComponentLog.TRANSITION_MARKER;
     /** Beyond this many distinct lines in a window, new ones pass untracked: the filter's memory is bounded. */
     static final int MAX_TRACKED = 512;
-    private static final Duration SWEEP_PERIOD = Duration.ofSeconds(1);
     private static final int MAX_KEY_CHARS = 2048;
     private static final ScheduledExecutorService SWEEPER =
             Executors.newSingleThreadScheduledExecutor(Threads.daemon("stigmer-log-repeats"));
@@ -57,6 +59,8 @@ public final class RepeatFilter extends AbstractFilter {
     private final LongSupplier nanoClock;
     private final Consumer<LogEvent> summaries;
     private final Map<Key, Burst> bursts = new ConcurrentHashMap<>();
+    private final Object sweepLock = new Object();
+    /** The sweep due when the earliest open window ends; null while none is open. Guarded by sweepLock. */
     private ScheduledFuture<?> sweep;
 
     /** The identity of a line: what would make two of them look the same in the log. */
@@ -122,6 +126,9 @@ public final class RepeatFilter extends AbstractFilter {
         if (ended[0] != null) {
             summaries.accept(ended[0]); // before the line that opens the next window
         }
+        if (first[0]) {
+            sweepIn(window.toNanos()); // windows open in time order: one pending sweep ends before this one
+        }
         return first[0] ? Result.NEUTRAL : Result.DENY;
     }
 
@@ -176,27 +183,60 @@ public final class RepeatFilter extends AbstractFilter {
                 thrown.toString(), event.getContextData().toMap());
     }
 
-    @Override
-    public void start() {
-        super.start();
-        sweep = SWEEPER.scheduleWithFixedDelay(this::sweepQuietly, SWEEP_PERIOD.toMillis(), SWEEP_PERIOD.toMillis(),
-                TimeUnit.MILLISECONDS);
+    /** Schedules a sweep {@code nanos} from now, unless one is pending already (it comes sooner). */
+    private void sweepIn(long nanos) {
+        synchronized (sweepLock) {
+            if (sweep == null && isStarted()) {
+                sweep = SWEEPER.schedule(this::sweepAndFollow, Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            }
+        }
     }
 
-    private void sweepQuietly() {
+    /** Whether a sweep is scheduled (for tests: none while no window is open). */
+    boolean sweepPending() {
+        synchronized (sweepLock) {
+            return sweep != null;
+        }
+    }
+
+    /** A scheduled sweep; then the next, when the earliest window still open ends. */
+    private void sweepAndFollow() {
+        synchronized (sweepLock) {
+            sweep = null; // a window opened from now on schedules a sweep, or is seen by the look below
+        }
         try {
             sweep();
         } catch (RuntimeException e) {
             // an appender that fails reports through log4j's status logger; the sweep goes on
         }
+        long now = nanoClock.getAsLong();
+        long earliest = Long.MAX_VALUE;
+        for (Burst burst : bursts.values()) {
+            earliest = Math.min(earliest, burst.startedAt);
+        }
+        if (earliest != Long.MAX_VALUE) {
+            sweepIn(earliest + window.toNanos() - now);
+        }
+    }
+
+    @Override
+    public void start() {
+        super.start();
+        if (!bursts.isEmpty()) {
+            sweepIn(0); // windows opened while stopped
+        }
     }
 
     @Override
     public boolean stop(long timeout, TimeUnit unit) {
-        if (sweep != null) {
-            sweep.cancel(false);
+        boolean stopped = super.stop(timeout, unit);
+        synchronized (sweepLock) {
+            if (sweep != null) {
+                sweep.cancel(false);
+                sweep = null;
+            }
         }
-        return super.stop(timeout, unit);
+        return stopped;
     }
 
     @Override

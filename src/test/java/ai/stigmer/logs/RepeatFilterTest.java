@@ -1,6 +1,10 @@
 package ai.stigmer.logs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.stigmer.testing.Await;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -112,6 +116,26 @@ class RepeatFilterTest {
         assertEquals(Result.NEUTRAL, filter.filter(error("one more", "x", Map.of())));
         assertEquals(Result.NEUTRAL, filter.filter(error("one more", "x", Map.of())), "untracked: written");
         assertEquals(Result.DENY, filter.filter(error("distinct 7", "x", Map.of())), "tracked ones still held back");
+    }
+
+    @Test
+    void aStartedFilterSweepsOnlyWhileAWindowIsOpenAndWritesTheSummaryWhenItEnds() {
+        List<LogEvent> written = java.util.Collections.synchronizedList(new ArrayList<>());
+        RepeatFilter started = new RepeatFilter(Level.WARN, Duration.ofMillis(200), System::nanoTime, written::add);
+        started.start();
+        try {
+            assertFalse(started.sweepPending(), "no window open: nothing to wake for");
+            started.filter(error("flapping", "x", Map.of()));
+            started.filter(error("flapping", "x", Map.of()));
+            assertTrue(started.sweepPending(), "the window's end is swept");
+            Await.until("the summary", Duration.ofSeconds(30), () -> written.size() == 1);
+            assertEquals("flapping … repeated 1 times in 200ms", written.get(0).getMessage().getFormattedMessage());
+            Await.until("no sweep left once every window has ended", Duration.ofSeconds(30),
+                    () -> !started.sweepPending());
+        } finally {
+            started.stop();
+        }
+        assertFalse(started.sweepPending());
     }
 
     private static LogEvent error(String message, String cause, Map<String, String> context) {
