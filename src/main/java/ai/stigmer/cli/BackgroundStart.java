@@ -54,10 +54,7 @@ final class BackgroundStart {
         if (DaemonLock.holder(env.home().run()).isPresent() || DaemonClient.answers(jmx)) {
             try {
                 StatusReport running = status(jmx);
-                out.println("stigmer daemon is already running (pid " + running.daemonPid() + ")");
-                out.println();
-                out.print(StatusFormatter.text(running));
-                return ExitCode.OK;
+                return printed("stigmer daemon is already running (pid " + running.daemonPid() + ")", running);
             } catch (CliException.NotRunning e) {
                 // start one below
             } catch (CliException.NotAnswering | CliException.CredentialsRefused e) {
@@ -77,6 +74,14 @@ final class BackgroundStart {
             Thread.currentThread().interrupt();
             return ExitCode.FAILURE;
         }
+    }
+
+    /** {@code headline}, a blank line and the status: what a start prints once the daemon answers. */
+    private int printed(String headline, StatusReport report) {
+        out.println(headline);
+        out.println();
+        out.print(StatusFormatter.text(report));
+        return ExitCode.OK;
     }
 
     private int startAndWait(JmxConfig jmx) throws IOException, InterruptedException {
@@ -109,10 +114,7 @@ final class BackgroundStart {
             if (DaemonClient.answers(jmx)) {
                 try {
                     StatusReport report = status(jmx);
-                    out.println("stigmer daemon started (pid " + report.daemonPid() + ")");
-                    out.println();
-                    out.print(StatusFormatter.text(report));
-                    return ExitCode.OK;
+                    return printed("stigmer daemon started (pid " + report.daemonPid() + ")", report);
                 } catch (CliException.NotRunning e) {
                     lastProblem = null;
                 } catch (CliException e) {

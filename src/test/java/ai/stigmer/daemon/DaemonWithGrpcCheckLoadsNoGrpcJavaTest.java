@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.stigmer.testing.Await;
+import ai.stigmer.testing.ClassLoadLog;
 import ai.stigmer.testing.WithStigmerInstall;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,9 +45,7 @@ class DaemonWithGrpcCheckLoadsNoGrpcJavaTest extends WithStigmerInstall {
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create())
                 .addService(health.getHealthService()).build().start();
 
-        Path classes = dir.resolve("classes");
-        Files.createDirectories(classes);
-        install.env("STIGMER_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes.resolve("%p.txt"));
+        ClassLoadLog.Folder classes = ClassLoadLog.everyJvm(install, dir.resolve("classes"));
         install.config("""
                 components:
                   probed:
@@ -61,22 +59,16 @@ class DaemonWithGrpcCheckLoadsNoGrpcJavaTest extends WithStigmerInstall {
         install.awaitState("probed", "Running", WAIT);
         Await.until("probed Ready", WAIT, () -> Boolean.TRUE.equals(install.attribute("probed", "Ready")));
 
-        Path log = classes.resolve(install.daemonPid() + ".txt");
+        Path log = classes.of(install.daemonPid());
         String loaded = Files.readString(log);
         assertTrue(loaded.contains(" ai.stigmer.probe.GrpcHealthClient ") && loaded.contains(" ai.stigmer.probe.Http2Connection "),
                 "the log is the daemon's, and its grpc checks ran");
         for (String prefix : FORBIDDEN) {
-            assertEquals("0 classes", count(log, prefix), prefix.trim() + " classes loaded: " + matching(log, prefix));
+            assertEquals("0 classes", count(log, prefix), prefix.trim() + " classes loaded: " + ClassLoadLog.matching(log, prefix));
         }
     }
 
     private static String count(Path log, String prefix) throws Exception {
         return Files.readAllLines(log).stream().filter(l -> l.contains(prefix)).count() + " classes";
-    }
-
-    private static String matching(Path log, String prefix) throws Exception {
-        List<String> lines = Files.readAllLines(log).stream().filter(l -> l.contains(prefix)).toList();
-        return lines.size() + " classes, the first ones:\n"
-                + lines.stream().limit(10).collect(Collectors.joining("\n"));
     }
 }

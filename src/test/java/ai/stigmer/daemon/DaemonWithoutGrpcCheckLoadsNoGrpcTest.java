@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.stigmer.testing.Await;
+import ai.stigmer.testing.ClassLoadLog;
 import ai.stigmer.testing.WithStigmerInstall;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,10 +23,7 @@ class DaemonWithoutGrpcCheckLoadsNoGrpcTest extends WithStigmerInstall {
 
     @Test
     void daemonWithoutGrpcCheckOrDockerComponentLoadsNoGrpcNettyOrDockerClass() throws Exception {
-        Path classes = dir.resolve("classes");
-        Files.createDirectories(classes);
-        // %p: the command line's own JVMs (start, status) log beside the daemon, each to its own file.
-        install.env("STIGMER_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes.resolve("%p.txt"));
+        ClassLoadLog.Folder classes = ClassLoadLog.everyJvm(install, dir.resolve("classes"));
         install.config("""
                 components:
                   probed:
@@ -40,20 +37,14 @@ class DaemonWithoutGrpcCheckLoadsNoGrpcTest extends WithStigmerInstall {
         install.awaitState("probed", "Running", WAIT);
         Await.until("probed Ready", WAIT, () -> Boolean.TRUE.equals(install.attribute("probed", "Ready")));
 
-        Path log = classes.resolve(install.daemonPid() + ".txt");
+        Path log = classes.of(install.daemonPid());
         String loaded = Files.readString(log);
         assertTrue(loaded.contains(" ai.stigmer.probe.TcpCheck ") && loaded.contains(" ai.stigmer.probe.ExecCheck "),
                 "the log is the daemon's, and its checks ran");
-        assertFalse(loaded.contains(" io.grpc."), "gRPC classes loaded: " + matching(log, " io.grpc."));
+        assertFalse(loaded.contains(" io.grpc."), "gRPC classes loaded: " + ClassLoadLog.matching(log, " io.grpc."));
         assertFalse(loaded.contains(" com.github.dockerjava."),
-                "docker-java classes loaded: " + matching(log, " com.github.dockerjava."));
+                "docker-java classes loaded: " + ClassLoadLog.matching(log, " com.github.dockerjava."));
         assertFalse(loaded.contains(" com.fasterxml.jackson."),
-                "Jackson classes loaded: " + matching(log, " com.fasterxml.jackson."));
-    }
-
-    private static String matching(Path log, String prefix) throws Exception {
-        List<String> lines = Files.readAllLines(log).stream().filter(l -> l.contains(prefix)).toList();
-        return lines.size() + " classes, the first ones:\n"
-                + lines.stream().limit(10).collect(Collectors.joining("\n"));
+                "Jackson classes loaded: " + ClassLoadLog.matching(log, " com.fasterxml.jackson."));
     }
 }
