@@ -3,11 +3,10 @@ package ai.stigmer.logs;
 import ai.stigmer.config.LogsSpec;
 import ai.stigmer.os.Inotify;
 import ai.stigmer.os.LibC;
+import ai.stigmer.os.WakeFd;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,17 +39,14 @@ public final class LogRotationWatcher implements AutoCloseable {
     private static final long NEVER = Long.MAX_VALUE;
     private static final int FILE_EVENTS = Inotify.IN_MODIFY | Inotify.IN_ONESHOT;
     private static final int FOLDER_EVENTS = Inotify.IN_CREATE | Inotify.IN_MOVED_TO | Inotify.IN_ONLYDIR;
-    private static final int EFD_CLOEXEC = 02000000;
-    private static final int EFD_NONBLOCK = 04000;
     private static final short POLLIN = LibC.POLLIN;
-    /** An eventfd's count of 1, in the machine's byte order. */
-    private static final byte[] ONE = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(1).array();
 
     /** One watched log; confined to the watcher's thread. */
     private static final class Watched {
         final AppendedLogRotation rotation;
         final String path;
         final String name;
+        final String folder;
         long checkedAt;
         long dueAt;
         int wd = -1;
@@ -61,6 +57,8 @@ public final class LogRotationWatcher implements AutoCloseable {
             this.rotation = rotation;
             this.path = rotation.live().toAbsolutePath().toString();
             this.name = rotation.live().getFileName().toString();
+            Path parent = Path.of(path).getParent();
+            this.folder = parent == null ? "/" : parent.toString();
             this.checkedAt = now - Long.MAX_VALUE / 2;
             this.dueAt = now;
         }
@@ -78,7 +76,6 @@ public final class LogRotationWatcher implements AutoCloseable {
     private final Map<Integer, String> folderByWatch = new HashMap<>();
     private final Map<String, Integer> watchByFolder = new HashMap<>();
     private final Memory pollFds = new Memory(16); // two struct pollfd: the wake, inotify
-    private final byte[] drained = new byte[8];
     private boolean warnedPolled;
 
     public LogRotationWatcher() {
@@ -190,7 +187,7 @@ public final class LogRotationWatcher implements AutoCloseable {
             log.wd = wd;
             byWatch.put(wd, log);
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == Inotify.ENOENT && watchByFolder.containsKey(folderOf(log))) {
+            if (e.getErrorCode() == Inotify.ENOENT && watchByFolder.containsKey(log.folder)) {
                 return; // not there yet: its creation in the watched folder is an event
             }
             poll(log, "errno " + e.getErrorCode());
@@ -212,7 +209,7 @@ public final class LogRotationWatcher implements AutoCloseable {
             log.polled = true;
             return;
         }
-        String folder = folderOf(log);
+        String folder = log.folder;
         if (!watchByFolder.containsKey(folder)) {
             try {
                 int wd = inotify.addWatch(folder, FOLDER_EVENTS);
@@ -268,7 +265,7 @@ public final class LogRotationWatcher implements AutoCloseable {
             return;
         }
         if ((pollFds.getShort(6) & POLLIN) != 0) {
-            LibC.read(wake, drained, drained.length);
+            WakeFd.drain(wake);
         }
         if (inotify != null && (pollFds.getShort(14) & POLLIN) != 0) {
             long now = System.nanoTime();
@@ -289,11 +286,11 @@ public final class LogRotationWatcher implements AutoCloseable {
                 watchByFolder.remove(folder);
             }
             for (Watched log : logs) {
-                if (gone && folder.equals(folderOf(log))) {
+                if (gone && folder.equals(log.folder)) {
                     due(log, now);
                     continue;
                 }
-                if (log.name.equals(name) && folder.equals(folderOf(log))) {
+                if (log.name.equals(name) && folder.equals(log.folder)) {
                     due(log, now);
                 }
             }
@@ -313,18 +310,9 @@ public final class LogRotationWatcher implements AutoCloseable {
         log.dueAt = Math.min(log.dueAt, Math.max(now, log.checkedAt + period));
     }
 
-    private static String folderOf(Watched log) {
-        Path parent = Path.of(log.path).getParent();
-        return parent == null ? "/" : parent.toString();
-    }
-
     private void signal() {
         if (wake >= 0) {
-            try {
-                LibC.write(wake, ONE, ONE.length);
-            } catch (LastErrorException e) {
-                // EAGAIN: the counter is full, the thread will wake anyway
-            }
+            WakeFd.signal(wake);
         }
     }
 
@@ -340,7 +328,7 @@ public final class LogRotationWatcher implements AutoCloseable {
 
     private static int eventfd() {
         try {
-            return LibC.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+            return WakeFd.open();
         } catch (LastErrorException | UnsatisfiedLinkError e) {
             return -1;
         }

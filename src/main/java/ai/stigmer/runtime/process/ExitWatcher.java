@@ -1,6 +1,7 @@
 package ai.stigmer.runtime.process;
 
 import ai.stigmer.os.ProcFs;
+import ai.stigmer.os.WakeFd;
 import ai.stigmer.os.Waitid;
 import ai.stigmer.runtime.ExitStatus;
 import com.sun.jna.LastErrorException;
@@ -48,7 +49,7 @@ public final class ExitWatcher {
         int fd = -1;
         if (usePidfds) {
             try {
-                fd = PidFd.eventfd();
+                fd = WakeFd.open();
                 int probe = PidFd.open(ProcessHandle.current().pid());
                 PidFd.close(probe);
             } catch (LastErrorException | LinkageError e) { // LinkageError: no libc for JNA, or JNA itself missing
@@ -139,7 +140,7 @@ public final class ExitWatcher {
             lock.notifyAll();
         }
         if (pidfds) {
-            PidFd.signal(wakeFd);
+            WakeFd.signal(wakeFd);
         }
     }
 
@@ -203,7 +204,7 @@ public final class ExitWatcher {
         Memory pollFds = PidFd.pollFds(fds);
         int ready = PidFd.poll(pollFds, fds.length, polling ? POLL_MILLIS : -1);
         if (ready > 0 && (PidFd.revents(pollFds, 0) & PidFd.POLLIN) != 0) {
-            PidFd.drain(wakeFd);
+            WakeFd.drain(wakeFd);
         }
         boolean[] due = new boolean[watched.size()];
         for (int i = 0; i < due.length; i++) {

@@ -8,15 +8,13 @@ import com.sun.jna.Pointer;
 /**
  * The libc calls that let one thread wait for the exit of many processes that are not its children:
  * {@code pidfd_open(2)} (Linux 5.3; a pidfd polls readable the moment its process exits, zombie or
- * not), {@code poll(2)}, and an {@code eventfd(2)} to wake the poll when a process is added, on the
- * plain file-descriptor calls of {@link LibC}.
+ * not), {@code poll(2)}, on the plain file-descriptor calls of {@link LibC}; a {@link ai.stigmer.os.WakeFd} wakes the
+ * poll when a process is added.
  */
 final class PidFd {
     /** The same number on x86_64 and aarch64: pidfd_open came after the syscall tables were unified. */
     private static final long SYS_PIDFD_OPEN = 434;
     static final short POLLIN = LibC.POLLIN;
-    private static final int EFD_NONBLOCK = 04000;
-    private static final int EFD_CLOEXEC = 02000000;
     static final int ESRCH = LibC.ESRCH;
     static final int EINTR = LibC.EINTR;
 
@@ -25,27 +23,6 @@ final class PidFd {
     /** A pidfd for {@code pid}; throws with errno ESRCH if there is no such process, ENOSYS before Linux 5.3. */
     static int open(long pid) {
         return LibC.syscall(SYS_PIDFD_OPEN, Math.toIntExact(pid), 0);
-    }
-
-    /** A non-blocking eventfd for waking a poll. */
-    static int eventfd() {
-        return LibC.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    }
-
-    /** Adds one to an eventfd: a poll on it returns. */
-    static void signal(int eventfd) {
-        byte[] one = new byte[8];
-        one[0] = 1; // little endian on the machines stigmer runs on (x86_64, aarch64)
-        LibC.write(eventfd, one, 8);
-    }
-
-    /** Resets an eventfd after it woke a poll. */
-    static void drain(int eventfd) {
-        try {
-            LibC.read(eventfd, new byte[8], 8);
-        } catch (LastErrorException nothingToRead) {
-            // EAGAIN: another drain came first
-        }
     }
 
     /**
