@@ -16,9 +16,11 @@ import java.util.Optional;
  * <p>The JVM cannot fork, and glibc's {@code posix_spawn} learns cgroups only in 2.41, so the clone is
  * made by a short Perl program (perl-base is part of every Debian and Ubuntu system): the daemon
  * spawns it; it clones with {@code CLONE_PARENT} (the new process is the daemon's child, not its own),
- * writes {@link Enclosure#CLONED} and the pid to fd 3 and exits, while the new process leaves fd 3, starts a session of its
- * own and execs the command. Where the kernel refuses the clone (before 5.7) it falls back to what the
- * shell wrapper does: it writes its own pid into {@code cgroup.procs}, writes {@code j} and execs in
+ * writes {@link Enclosure#CLONED} and the pid to fd 3 and exits, while the new process marks fd 3
+ * close-on-exec (F_SETFD, FD_CLOEXEC), starts a session of its own and execs the command. So the
+ * pipe reads end of file only once the instance has exec'd (or died): a launch returns an instance
+ * that already runs its command, environment marker and all. Where the kernel refuses the clone
+ * (before 5.7) it falls back to what the shell wrapper does: it writes its own pid into {@code cgroup.procs}, writes {@code j} and execs in
  * place. Where it cannot join at all it says so on its last line and exits 125, as the wrapper does.
  */
 final class BornInCgroup {
@@ -28,11 +30,11 @@ final class BornInCgroup {
             + "open(my $ready, '>&=', 3) or exit 125;"
             + "my $pid = -1;"
             + "if (sysopen(my $d, $dir, 0)) { $pid = syscall(435, pack('Q11', 0x200008000, (0) x 9, fileno($d)), 88); }"
-            + "if ($pid == 0) { close($ready); syscall($setsid); exec { $ARGV[0] } @ARGV;"
+            + "if ($pid == 0) { fcntl($ready, 2, 1); syscall($setsid); exec { $ARGV[0] } @ARGV;"
             + " print STDERR \"stigmer: cannot run $ARGV[0]: $!\\n\"; exit 127; }"
             + "if ($pid > 0) { syswrite($ready, '" + Enclosure.CLONED + "' . $pid); exit 0; }"
             + "my $procs; if (open($procs, '>>', \"$dir/cgroup.procs\") and print({$procs} $$) and close($procs)) {"
-            + " syswrite($ready, '" + (char) Enclosure.JOINED + "'); close($ready); exec { $ARGV[0] } @ARGV;"
+            + " syswrite($ready, '" + (char) Enclosure.JOINED + "'); fcntl($ready, 2, 1); exec { $ARGV[0] } @ARGV;"
             + " print STDERR \"stigmer: cannot run $ARGV[0]: $!\\n\"; exit 127; }"
             + "print STDERR \"" + Enclosure.JOIN_FAILED + " $dir: $!\\n\"; exit 125;";
 
