@@ -54,7 +54,7 @@ public final class OwnerOnly {
     }
 
     /** The user id of this process ({@code getuid}), the one that owns the files it creates. */
-    static long currentUid() throws IOException {
+    public static long currentUid() throws IOException {
         return new com.sun.security.auth.module.UnixSystem().getUid();
     }
 

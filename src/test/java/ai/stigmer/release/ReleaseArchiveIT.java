@@ -95,6 +95,13 @@ class ReleaseArchiveIT {
                 "lib/" + UnpackedRelease.NAME + ".jar")) {
             assertTrue(tarFiles.contains(top + expected), expected + " in " + tarFiles);
         }
+        if (ai.stigmer.os.Executables.inPath("cc").isPresent()) {
+            String launcher = "lib/stigmer-launch-" + System.getProperty("os.arch");
+            assertTrue(tarFiles.contains(top + launcher), "the native launcher, built with cc: " + launcher);
+            UnpackedRelease.Result mode = UnpackedRelease.command(dir, "tar", "-tvzf", UnpackedRelease.TAR.toString(),
+                    top + launcher);
+            assertTrue(mode.out().startsWith("-rwxr-xr-x"), "executable, writable by its owner alone: " + mode.out());
+        }
     }
 
     private static String log(Path home) throws IOException {

@@ -14,14 +14,17 @@ import java.util.Optional;
  * A process born inside makes no move.
  *
  * <p>The JVM cannot fork, and glibc's {@code posix_spawn} learns cgroups only in 2.41, so the clone is
- * made by a short Perl program (perl-base is part of every Debian and Ubuntu system): the daemon
- * spawns it; it clones with {@code CLONE_PARENT} (the new process is the daemon's child, not its own),
- * writes {@link Enclosure#CLONED} and the pid to fd 3 and exits, while the new process marks fd 3
+ * made by a launcher the daemon spawns: the native {@code stigmer-launch} (src/main/c, built beside the
+ * daemon's classes or jar where the build had a C compiler) or else a short Perl program (perl-base is
+ * part of every Debian and Ubuntu system), which does the same about 1 ms slower. The launcher clones
+ * with {@code CLONE_PARENT} (the new process is the daemon's child, not its own), writes
+ * {@link Enclosure#CLONED} and the pid to fd 3 and exits, while the new process marks fd 3
  * close-on-exec (F_SETFD, FD_CLOEXEC), starts a session of its own and execs the command. So the
  * pipe reads end of file only once the instance has exec'd (or died): a launch returns an instance
  * that already runs its command, environment marker and all. Where the kernel refuses the clone
- * (before 5.7) it falls back to what the shell wrapper does: it writes its own pid into {@code cgroup.procs}, writes {@code j} and execs in
- * place. Where it cannot join at all it says so on its last line and exits 125, as the wrapper does.
+ * (before 5.7) it falls back to what the shell wrapper does: it writes its own pid into
+ * {@code cgroup.procs}, writes {@code j} and execs in place. Where it cannot join at all it says so
+ * on its last line and exits 125, as the wrapper does.
  */
 final class BornInCgroup {
     // clone3 is 435 on every architecture; CLONE_PARENT 0x8000 | CLONE_INTO_CGROUP 0x200000000.
@@ -41,20 +44,38 @@ final class BornInCgroup {
     private static final Optional<String> PERL = find();
     /** setsid(2) by number: Perl has no builtin for it and the POSIX module costs milliseconds to load. */
     private static final Optional<String> SETSID = setsidNumber(System.getProperty("os.arch", ""));
+    private static final Optional<Path> NATIVE = NativeLauncher.find(BornInCgroup.class);
+
+    /** Which launcher makes the clone. */
+    enum Launcher {
+        NATIVE, PERL
+    }
 
     private BornInCgroup() {}
 
-    /** True where instances can be born in their cgroup (Perl is there, the syscall numbers known). */
+    /** True where instances can be born in their cgroup: the native launcher is there, or Perl. */
     static boolean available() {
-        return PERL.isPresent() && SETSID.isPresent();
+        return launcher().isPresent();
     }
 
-    /** Empty where there is no Perl or the architecture's syscall numbers are not known here. */
-    static Optional<List<String>> command(Path cgroupDir, List<String> command) {
-        if (!available()) {
+    /** The native launcher where it was built and is safe to run, else Perl where it is there. */
+    static Optional<Launcher> launcher() {
+        if (NATIVE.isPresent()) {
+            return Optional.of(Launcher.NATIVE);
+        }
+        return PERL.isPresent() && SETSID.isPresent() ? Optional.of(Launcher.PERL) : Optional.empty();
+    }
+
+    /** The command line of {@code launcher}; empty where that one cannot run here. */
+    static Optional<List<String>> command(Launcher launcher, Path cgroupDir, List<String> command) {
+        List<String> line = new ArrayList<>();
+        if (launcher == Launcher.NATIVE && NATIVE.isPresent()) {
+            line.addAll(List.of(NATIVE.get().toString(), cgroupDir.toString(), "--"));
+        } else if (launcher == Launcher.PERL && PERL.isPresent() && SETSID.isPresent()) {
+            line.addAll(List.of(PERL.get(), "-e", SCRIPT, cgroupDir.toString(), SETSID.get(), "--"));
+        } else {
             return Optional.empty();
         }
-        List<String> line = new ArrayList<>(List.of(PERL.get(), "-e", SCRIPT, cgroupDir.toString(), SETSID.get(), "--"));
         line.addAll(command);
         return Optional.of(line);
     }

@@ -21,6 +21,7 @@ class CgroupEnclosure extends Enclosure {
     /** The cgroup's path as {@code /proc/<pid>/cgroup} shows it ("0::/stigmer-ab12/web"). */
     private final String procLine;
     private volatile boolean killFile = true;
+    private volatile Optional<BornInCgroup.Launcher> launcher = BornInCgroup.launcher();
 
     CgroupEnclosure(Cgroup cgroup, String hierarchyPath, Limits limits) {
         super(limits);
@@ -31,6 +32,12 @@ class CgroupEnclosure extends Enclosure {
     /** Kills as on a kernel before 5.14, without {@code cgroup.kill}. */
     CgroupEnclosure withoutKillFile() {
         killFile = false;
+        return this;
+    }
+
+    /** Clones with {@code launcher} rather than the preferred one (tests of each). */
+    CgroupEnclosure withLauncher(BornInCgroup.Launcher launcher) {
+        this.launcher = Optional.of(launcher);
         return this;
     }
 
@@ -49,7 +56,9 @@ class CgroupEnclosure extends Enclosure {
     /** Only where no v1 limit cgroup must be joined as well: a clone is born in one cgroup alone. */
     @Override
     public Optional<List<String>> bornInside(List<String> command) {
-        return limits().joinFiles().isEmpty() ? BornInCgroup.command(cgroup.dir(), command) : Optional.empty();
+        return limits().joinFiles().isEmpty()
+                ? launcher.flatMap(l -> BornInCgroup.command(l, cgroup.dir(), command))
+                : Optional.empty();
     }
 
     @Override

@@ -21,25 +21,32 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * An instance cloned into its cgroup (no move, {@link BornInCgroup}) is what a spawned one was: the
  * launcher's own child, leader of its session and process group, with fds 0–2 only, its exit code
  * exact; and where the kernel refuses the clone, the launcher joins by a move and is the instance.
+ * Each with either launcher, the native one and the Perl program.
  */
 class BornInCgroupTest {
     private static final long SELF = ProcessHandle.current().pid();
+    /** The names the kernel gives the launchers (comm: 15 characters at most). */
+    private static final java.util.Set<String> LAUNCHERS = java.util.Set.of("perl", "stigmer-launch-");
 
     @TempDir
     Path dir;
 
-    @Test
-    void theInstanceIsBornInsideAsOurChildLeadingItsOwnSession() throws Exception {
-        Containment containment = Modes.of("cgroup");
-        Enclosure probe = containment.enclose("born", "probe", ResourcesSpec.NONE);
-        assumeTrue(probe.bornInside(List.of("/bin/true")).isPresent(), "no Perl here: the shell wrapper moves instead");
+    @ParameterizedTest
+    @EnumSource(BornInCgroup.Launcher.class)
+    void theInstanceIsBornInsideAsOurChildLeadingItsOwnSession(BornInCgroup.Launcher launcher) throws Exception {
+        CgroupEnclosure enclosure = ((CgroupEnclosure) Modes.of("cgroup").enclose("born", "probe", ResourcesSpec.NONE))
+                .withLauncher(launcher);
+        assumeTrue(enclosure.bornInside(List.of("/bin/true")).isPresent(), launcher + " launcher not here");
         ProcessRuntime runtime = new ProcessRuntime("born", Modes.HOME,
-                new ProcessSpec(List.of("sleep", "100000"), Map.of(), null), dir.resolve("born.log"), containment);
+                new ProcessSpec(List.of("sleep", "100000"), Map.of(), null), dir.resolve("born.log"),
+                Modes.enclosingIn(enclosure, "cgroup"));
 
         Instance i = runtime.launch();
         try {
@@ -53,18 +60,22 @@ class BornInCgroupTest {
                     "the answer's pipe is not inherited: " + fds(i.pid()));
             Await.until("the launcher is reaped", Duration.ofSeconds(20), () -> ProcFs.pids().stream()
                     .map(ProcessEntry::read).flatMap(java.util.Optional::stream)
-                    .noneMatch(e -> e.ppid() == SELF && e.gone() && comm(e.pid()).equals("perl")));
+                    .noneMatch(e -> e.ppid() == SELF && e.gone() && LAUNCHERS.contains(comm(e.pid()))));
         } finally {
             i.stop(Duration.ofSeconds(1));
         }
         assertEquals(128 + 15, i.exited().get(20, TimeUnit.SECONDS).code(), "ended by the stop's SIGTERM");
     }
 
-    @Test
-    void itsExitCodeIsExact() throws Exception {
-        Containment containment = Modes.of("cgroup");
+    @ParameterizedTest
+    @EnumSource(BornInCgroup.Launcher.class)
+    void itsExitCodeIsExact(BornInCgroup.Launcher launcher) throws Exception {
+        CgroupEnclosure enclosure = ((CgroupEnclosure) Modes.of("cgroup").enclose("exits", "probe", ResourcesSpec.NONE))
+                .withLauncher(launcher);
+        assumeTrue(enclosure.bornInside(List.of("/bin/true")).isPresent(), launcher + " launcher not here");
         ProcessRuntime runtime = new ProcessRuntime("exits", Modes.HOME,
-                new ProcessSpec(List.of("sh", "-c", "exit 7"), Map.of(), null), dir.resolve("exits.log"), containment);
+                new ProcessSpec(List.of("sh", "-c", "exit 7"), Map.of(), null), dir.resolve("exits.log"),
+                Modes.enclosingIn(enclosure, "cgroup"));
 
         Instance i = runtime.launch();
 
@@ -72,12 +83,14 @@ class BornInCgroupTest {
         i.stop(Duration.ofSeconds(1));
     }
 
-    @Test
-    void whereTheKernelRefusesTheCloneTheLauncherJoinsByAMoveAndIsTheInstance() throws Exception {
+    @ParameterizedTest
+    @EnumSource(BornInCgroup.Launcher.class)
+    void whereTheKernelRefusesTheCloneTheLauncherJoinsByAMoveAndIsTheInstance(BornInCgroup.Launcher launcher) throws Exception {
         Modes.of("cgroup");
         Path notACgroup = Files.createDirectory(dir.resolve("plain"));
-        Enclosure plain = new CgroupEnclosure(new Cgroup(notACgroup), "/plain", Limits.NONE);
-        assumeTrue(plain.bornInside(List.of("/bin/true")).isPresent(), "no Perl here: the shell wrapper moves instead");
+        Files.createFile(notACgroup.resolve("cgroup.procs"));
+        Enclosure plain = new CgroupEnclosure(new Cgroup(notACgroup), "/plain", Limits.NONE).withLauncher(launcher);
+        assumeTrue(plain.bornInside(List.of("/bin/true")).isPresent(), launcher + " launcher not here");
         Containment refusing = Modes.enclosingIn(plain, "a directory the kernel takes for no cgroup");
         ProcessRuntime runtime = new ProcessRuntime("moved", Modes.HOME,
                 new ProcessSpec(List.of("sleep", "100000"), Map.of(), null), dir.resolve("moved.log"), refusing);

@@ -1,0 +1,64 @@
+package ai.stigmer.runtime.containment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.stigmer.os.Executables;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The native launcher is built wherever the build had a C compiler, found beside the classes, and
+ * run only when no one but its owner (the daemon's user or root) could have changed it.
+ */
+class NativeLauncherTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void isBuiltBesideTheClassesAndPreferredWhereTheBuildHadACompiler() {
+        assumeTrue(Executables.inPath("cc").isPresent(), "no C compiler here: launches use Perl");
+        Path expected = NativeLauncher.beside(BornInCgroup.class).orElseThrow();
+        assertTrue(Files.isExecutable(expected), "built by process-classes: " + expected);
+        assertEquals(Optional.of(expected), NativeLauncher.find(BornInCgroup.class));
+        assertEquals(Optional.of(BornInCgroup.Launcher.NATIVE), BornInCgroup.launcher());
+    }
+
+    @Test
+    void aLauncherOthersCouldChangeIsPassedOver() throws Exception {
+        Path built = NativeLauncher.beside(BornInCgroup.class).filter(Files::isRegularFile).orElse(null);
+        assumeTrue(built != null, "no native launcher built here");
+        Path copy = Files.copy(built, dir.resolve("stigmer-launch-copy"));
+
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertEquals(Optional.of(copy), NativeLauncher.safe(copy));
+
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxrwxr-x"));
+        assertEquals(Optional.empty(), NativeLauncher.safe(copy), "group-writable");
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxr-xrwx"));
+        assertEquals(Optional.empty(), NativeLauncher.safe(copy), "world-writable");
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals(Optional.empty(), NativeLauncher.safe(copy), "not executable");
+
+        Path link = Files.createSymbolicLink(dir.resolve("stigmer-launch-link"), built);
+        assertEquals(Optional.empty(), NativeLauncher.safe(link), "a link is not followed");
+        assertEquals(Optional.empty(), NativeLauncher.safe(dir.resolve("missing")));
+    }
+
+    @Test
+    void aLauncherOwnedByAnotherUserIsPassedOver() throws Exception {
+        Path built = NativeLauncher.beside(BornInCgroup.class).filter(Files::isRegularFile).orElse(null);
+        assumeTrue(built != null, "no native launcher built here");
+        assumeTrue(ai.stigmer.security.OwnerOnly.currentUid() == 0, "only root can give a file away");
+        Path copy = Files.copy(built, dir.resolve("stigmer-launch-theirs"));
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setAttribute(copy, "unix:uid", 65534);
+
+        assertEquals(Optional.empty(), NativeLauncher.safe(copy));
+    }
+}
