@@ -1,12 +1,10 @@
 package ai.stigmer.os;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.StringArray;
-import com.sun.jna.ptr.IntByReference;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,39 +38,45 @@ public final class PosixSpawn {
     private static final int ACTIONS_SIZE = 256;
     private static final int SIGSET_SIZE = 128;
 
-    private interface C extends Library {
-        int posix_spawn(IntByReference pid, byte[] path, Pointer fileActions, Pointer attr, StringArray argv, StringArray envp);
+    /**
+     * Bound by JNA's direct mapping (a JNI call each): a launch makes a dozen of these calls, and
+     * through an interface mapping's reflective proxy, run cold as a restart runs, they took 2 ms.
+     */
+    private static final class C {
+        static {
+            Native.register("c");
+        }
 
-        int posix_spawnattr_init(Pointer attr);
+        static native int posix_spawn(int[] pid, byte[] path, Pointer fileActions, Pointer attr, Pointer argv, Pointer envp);
 
-        int posix_spawnattr_destroy(Pointer attr);
+        static native int posix_spawnattr_init(Pointer attr);
 
-        int posix_spawnattr_setflags(Pointer attr, short flags);
+        static native int posix_spawnattr_destroy(Pointer attr);
 
-        int posix_spawnattr_setsigmask(Pointer attr, Pointer set);
+        static native int posix_spawnattr_setflags(Pointer attr, short flags);
 
-        int posix_spawnattr_setsigdefault(Pointer attr, Pointer set);
+        static native int posix_spawnattr_setsigmask(Pointer attr, Pointer set);
 
-        int sigemptyset(Pointer set);
+        static native int posix_spawnattr_setsigdefault(Pointer attr, Pointer set);
 
-        int sigfillset(Pointer set);
+        static native int sigemptyset(Pointer set);
 
-        int posix_spawn_file_actions_init(Pointer actions);
+        static native int sigfillset(Pointer set);
 
-        int posix_spawn_file_actions_destroy(Pointer actions);
+        static native int posix_spawn_file_actions_init(Pointer actions);
 
-        int posix_spawn_file_actions_addopen(Pointer actions, int fd, byte[] path, int flags, int mode);
+        static native int posix_spawn_file_actions_destroy(Pointer actions);
 
-        int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newFd);
+        static native int posix_spawn_file_actions_addopen(Pointer actions, int fd, byte[] path, int flags, int mode);
 
-        int posix_spawn_file_actions_addchdir_np(Pointer actions, byte[] path);
+        static native int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newFd);
 
-        int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
+        static native int posix_spawn_file_actions_addchdir_np(Pointer actions, byte[] path);
 
-        String strerror(int errno);
+        static native int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
+
+        static native String strerror(int errno);
     }
-
-    private static final C C_LIB = Native.load("c", C.class);
 
     private PosixSpawn() {}
 
@@ -89,38 +93,38 @@ public final class PosixSpawn {
         Memory attr = new Memory(ATTR_SIZE);
         Memory actions = new Memory(ACTIONS_SIZE);
         Memory signals = new Memory(SIGSET_SIZE);
-        check("posix_spawnattr_init", C_LIB.posix_spawnattr_init(attr));
-        check("posix_spawn_file_actions_init", C_LIB.posix_spawn_file_actions_init(actions));
+        check("posix_spawnattr_init", C.posix_spawnattr_init(attr));
+        check("posix_spawn_file_actions_init", C.posix_spawn_file_actions_init(actions));
         try {
-            C_LIB.sigemptyset(signals);
-            check("setsigmask", C_LIB.posix_spawnattr_setsigmask(attr, signals));
-            C_LIB.sigfillset(signals);
-            check("setsigdefault", C_LIB.posix_spawnattr_setsigdefault(attr, signals));
-            check("setflags", C_LIB.posix_spawnattr_setflags(attr,
+            C.sigemptyset(signals);
+            check("setsigmask", C.posix_spawnattr_setsigmask(attr, signals));
+            C.sigfillset(signals);
+            check("setsigdefault", C.posix_spawnattr_setsigdefault(attr, signals));
+            check("setflags", C.posix_spawnattr_setflags(attr,
                     (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)));
-            check("addopen", C_LIB.posix_spawn_file_actions_addopen(actions, 0, cString("/dev/null"), O_RDONLY, 0));
-            check("addopen", C_LIB.posix_spawn_file_actions_addopen(actions, 1,
+            check("addopen", C.posix_spawn_file_actions_addopen(actions, 0, cString("/dev/null"), O_RDONLY, 0));
+            check("addopen", C.posix_spawn_file_actions_addopen(actions, 1,
                     cString(output.toAbsolutePath().toString()), O_WRONLY | O_APPEND | O_CREAT, 0644));
-            check("adddup2", C_LIB.posix_spawn_file_actions_adddup2(actions, 1, 2));
+            check("adddup2", C.posix_spawn_file_actions_adddup2(actions, 1, 2));
             if (readyFd >= 0) {
-                check("adddup2", C_LIB.posix_spawn_file_actions_adddup2(actions, readyFd, READY_FD));
+                check("adddup2", C.posix_spawn_file_actions_adddup2(actions, readyFd, READY_FD));
             }
-            check("addclosefrom_np", C_LIB.posix_spawn_file_actions_addclosefrom_np(actions,
+            check("addclosefrom_np", C.posix_spawn_file_actions_addclosefrom_np(actions,
                     readyFd >= 0 ? READY_FD + 1 : READY_FD));
             if (workingDir != null) {
-                check("addchdir_np", C_LIB.posix_spawn_file_actions_addchdir_np(actions,
+                check("addchdir_np", C.posix_spawn_file_actions_addchdir_np(actions,
                         cString(workingDir.toAbsolutePath().toString())));
             }
-            IntByReference pid = new IntByReference();
-            int error = C_LIB.posix_spawn(pid, cString(argv.get(0)), actions, attr,
+            int[] pid = new int[1];
+            int error = C.posix_spawn(pid, cString(argv.get(0)), actions, attr,
                     new StringArray(argv.toArray(String[]::new), "UTF-8"), new StringArray(environment(env), "UTF-8"));
             if (error != 0) {
-                throw new IOException(C_LIB.strerror(error) + " (errno " + error + ")");
+                throw new IOException(C.strerror(error) + " (errno " + error + ")");
             }
-            return pid.getValue();
+            return pid[0];
         } finally {
-            C_LIB.posix_spawn_file_actions_destroy(actions);
-            C_LIB.posix_spawnattr_destroy(attr);
+            C.posix_spawn_file_actions_destroy(actions);
+            C.posix_spawnattr_destroy(attr);
         }
     }
 
@@ -187,7 +191,7 @@ public final class PosixSpawn {
 
     private static void check(String call, int error) throws IOException {
         if (error != 0) {
-            throw new IOException(call + " failed: " + C_LIB.strerror(error) + " (errno " + error + ")");
+            throw new IOException(call + " failed: " + C.strerror(error) + " (errno " + error + ")");
         }
     }
 }

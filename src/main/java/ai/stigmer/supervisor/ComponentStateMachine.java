@@ -710,6 +710,16 @@ final class ComponentStateMachine {
         transition(State.RESTARTING, line);
         out.add(new Effect.Log(Level.INFO, line + " in " + Durations.format(delay)));
         emit(Type.RESTARTING, State.UNHEALTHY, State.RESTARTING, line);
+        if (delay.isZero()) {
+            // backoff 0s: no timer to wait for, the restart goes on at once (as the timer would).
+            nextRestartAt = -1;
+            if (stopping != null) {
+                after = After.RESTART;
+            } else {
+                restartNow();
+            }
+            return;
+        }
         out.add(new Effect.ScheduleTimer(generation, Input.Timer.BACKOFF, delay));
     }
 

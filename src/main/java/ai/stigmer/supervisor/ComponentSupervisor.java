@@ -87,6 +87,8 @@ public final class ComponentSupervisor implements SupervisedComponent {
      * the scheduler's queue.
      */
     private final ArrayDeque<Input> postedWhileFeeding = new ArrayDeque<>();
+    /** Lines and events of the feed under way, told at its end ({@link #tellDeferred}); watchdog thread only. */
+    private final ArrayDeque<Effect> told = new ArrayDeque<>();
     /**
      * The thread feeding the machine, null between inputs. Only the watchdog thread writes it, so any
      * other thread finds it null or the watchdog thread, never itself: {@link #post} needs no lock.
@@ -234,6 +236,22 @@ public final class ComponentSupervisor implements SupervisedComponent {
             }
         } finally {
             feeding = null;
+            tellDeferred();
+        }
+    }
+
+    /**
+     * The log lines and events the steps of one feed asked for, in their order, once every other
+     * effect of it is carried out: a restart's launch is under way before the lines and notifications
+     * that tell of it. A line is still written before any event that follows it.
+     */
+    private void tellDeferred() {
+        for (Effect effect = told.poll(); effect != null; effect = told.poll()) {
+            if (effect instanceof Effect.Log e) {
+                log(e.level(), e.line());
+            } else if (effect instanceof Effect.Emit e) {
+                emit(new ComponentEvent(config.name(), e.type(), e.from(), e.to(), e.message(), scheduler.now()));
+            }
         }
     }
 
@@ -274,6 +292,8 @@ public final class ComponentSupervisor implements SupervisedComponent {
         // A probe's effects first: a passing run asks for these three alone.
         if (effect instanceof Effect.RunProbe e) {
             runProbe(e);
+        } else if ((effect instanceof Effect.Log || effect instanceof Effect.Emit) && feeding == Thread.currentThread()) {
+            told.add(effect);
         } else if (effect instanceof Effect.Log e) {
             log(e.level(), e.line());
         } else if (effect instanceof Effect.ScheduleProbe e) {

@@ -37,7 +37,10 @@ final class RuntimeCalls {
     /** The latest launch; read by other threads for its place in line. */
     private volatile LaunchAttempt launching;
 
-    /** @param report hands an outcome to the machine; called on the watchdog thread, in a task of its own */
+    /**
+     * @param report hands an outcome to the machine; called on the watchdog thread, in a task of its
+     *     own, or from within a step for a stop that had nothing left to wait for
+     */
     RuntimeCalls(ComponentConfig config, ComponentRuntime runtime, Scheduler scheduler, RuntimeThreads threads,
             ComponentLog log, Consumer<Input> report) {
         this.config = config;
@@ -89,11 +92,27 @@ final class RuntimeCalls {
         }
     }
 
-    /** Joins the gate's line; the launch begins on the watchdog thread once its turn comes. */
+    /**
+     * Joins the gate's line; the launch begins on the watchdog thread once its turn comes: here and
+     * now where a slot is free (a restart's launch makes no extra hop through the watchdog's queue).
+     */
     void launch(int gen) {
         LaunchAttempt attempt = new LaunchAttempt(gen);
-        attempt.ticket = threads.gate().enter(() -> scheduler.execute(() -> begin(attempt)));
+        Thread caller = Thread.currentThread();
+        boolean[] entering = {true};
+        boolean[] atOnce = {false};
+        attempt.ticket = threads.gate().enter(() -> {
+            if (entering[0] && Thread.currentThread() == caller) {
+                atOnce[0] = true;
+            } else {
+                scheduler.execute(() -> begin(attempt));
+            }
+        });
+        entering[0] = false;
         launching = attempt; // published with its ticket, for other threads
+        if (atOnce[0]) {
+            begin(attempt);
+        }
     }
 
     /** A launch still waiting for its slot leaves the line and reports failure: nothing ran. */
@@ -161,7 +180,7 @@ final class RuntimeCalls {
      */
     void stop(int gen, Instance instance, Duration timeout) {
         if (clearedAtOnce(instance)) {
-            post(new Input.StopDone(gen));
+            report.accept(new Input.StopDone(gen)); // fed right after the step under way: a restart goes on at once
             return;
         }
         AtomicBoolean settled = new AtomicBoolean();

@@ -45,6 +45,9 @@ class CrashRestartWithoutStopThreadTest {
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(Threads.daemon("test-watchdog"));
     private final ExecutorService blocking = Executors.newCachedThreadPool(Threads.daemon("test-runtime"));
     private final AtomicInteger stopsOnAThread = new AtomicInteger();
+    private final RecordingLog log = new RecordingLog();
+    /** The log as it was each time a launch was handed to a launch thread. */
+    private final List<List<String>> linesAtLaunch = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Containment containment = Containment.forHome(HOME);
     private ComponentSupervisor supervisor;
 
@@ -65,13 +68,16 @@ class CrashRestartWithoutStopThreadTest {
         ComponentConfig config = new ComponentConfig("crashy", List.of(), atOnce, Duration.ofSeconds(2), null, null, null,
                 new ProcessSpec(command, Map.of(), null), null);
         ProcessRuntime runtime = new ProcessRuntime(config.name(), HOME, config.process(), dir.resolve("crashy.log"), containment);
-        RuntimeThreads threads = new RuntimeThreads(LaunchGate.unlimited(), blocking, task -> {
+        RuntimeThreads threads = new RuntimeThreads(LaunchGate.unlimited(), task -> {
+            linesAtLaunch.add(List.copyOf(log.lines));
+            blocking.execute(task);
+        }, task -> {
             stopsOnAThread.incrementAndGet();
             blocking.execute(task);
         });
         supervisor = new ComponentSupervisor(config, runtime, new Prober("crashy", new EnumMap<>(ProbeKind.class),
                 new EnumMap<>(ProbeKind.class)), new ExecutorScheduler(watchdog, Clock.systemUTC()), threads,
-                new RecordingLog(), InstanceStore.NONE, new Backoff(config.restart().backoff(), () -> 0.5));
+                log, InstanceStore.NONE, new Backoff(config.restart().backoff(), () -> 0.5));
         supervisor.start();
         return supervisor;
     }
@@ -86,6 +92,24 @@ class CrashRestartWithoutStopThreadTest {
         ComponentStatus after = Await.value("restarted", WAIT, s::status, st -> st.state() == State.RUNNING && st.pid() != pid);
         assertEquals(1, after.restarts());
         assertEquals(0, stopsOnAThread.get(), "no stop thread for an empty cgroup");
+    }
+
+    @Test
+    void theRelaunchIsUnderWayBeforeTheLinesThatTellOfTheCrash() throws Exception {
+        ComponentSupervisor s = supervise(List.of("sleep", "100000"));
+        long pid = Await.value("running", WAIT, s::status, st -> st.state() == State.RUNNING).pid();
+
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+        Await.value("restarted", WAIT, s::status, st -> st.state() == State.RUNNING && st.pid() != pid);
+        assertEquals(2, linesAtLaunch.size(), "the first launch and the relaunch: " + linesAtLaunch);
+        List<String> before = linesAtLaunch.get(1);
+        assertTrue(before.stream().noneMatch(l -> l.contains(ComponentSupervisor.MARKED_UNHEALTHY)),
+                "handed to a launch thread before the crash's lines are written: " + before);
+        List<String> crash = log.lines.stream().filter(l -> !before.contains(l)).toList();
+        assertTrue(crash.size() >= 3 && crash.get(0).startsWith("WARN " + ComponentSupervisor.MARKED_UNHEALTHY)
+                && crash.stream().anyMatch(l -> l.startsWith("INFO " + ComponentSupervisor.RESTARTING_LINE)),
+                "then written, in their order: " + crash);
     }
 
     @Test

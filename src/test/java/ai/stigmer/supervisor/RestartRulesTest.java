@@ -69,6 +69,33 @@ class RestartRulesTest {
         assertEquals(1, h.log.count("INFO", "Restarting component (attempt 1/10) in 0s"));
     }
 
+    /** {@code backoff.initial: 0s} with an old instance still being stopped: the relaunch waits for that stop alone. */
+    @Test
+    void zeroInitialBackoffRelaunchesOnceTheOldInstanceIsStopped() {
+        RestartSpec restart = new RestartSpec(RestartPolicy.ALWAYS,
+                new BackoffSpec(Duration.ZERO, 2.0, Duration.ofSeconds(60), 0.0), 10, Duration.ofMinutes(10),
+                Duration.ofSeconds(10));
+        DeferredExecutor blocking = new DeferredExecutor();
+        Harness h = new Harness(Harness.component(restart, null, null, null), blocking);
+        h.start();
+        blocking.runAll(h.scheduler);
+        assertEquals(State.RUNNING, h.state());
+
+        h.runtime.last().exit(1);
+        h.scheduler.runDue();
+        assertEquals(State.RESTARTING, h.state());
+        assertEquals(1, blocking.pending(), "the stop of what the instance may have left");
+        assertEquals(1, h.runtime.launched.size(), "nothing launched while it may live");
+
+        blocking.runOne(h.scheduler);
+        assertEquals(State.STARTING, h.state(), "the relaunch follows the stop at once");
+        long started = h.scheduler.nanoTime();
+        blocking.runAll(h.scheduler);
+        assertEquals(2, h.runtime.launched.size());
+        assertEquals(State.RUNNING, h.state());
+        assertEquals(started, h.scheduler.nanoTime(), "no timer waited for");
+    }
+
     /** Show 2: Failed at the 11th failure inside the window, after exactly 10 restarts. */
     @Test
     void crashLoopReachesFailedAtEleventhFailureAfterTenRestarts() {
