@@ -1,6 +1,8 @@
 package ai.stigmer.jmx;
 
 import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.Map;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanInfo;
 import javax.management.MBeanOperationInfo;
@@ -11,6 +13,24 @@ import javax.management.StandardMBean;
  * what each attribute and operation means. Operations are marked ACTION (they change things).
  */
 final class DescribedMBean extends StandardMBean {
+    /**
+     * The descriptions of an interface's methods by name, read once per interface: 200 components'
+     * beans asked {@code getMethods()} (a copy of every method) for each attribute and operation.
+     */
+    private static final ClassValue<Map<String, String>> DESCRIPTIONS = new ClassValue<>() {
+        @Override
+        protected Map<String, String> computeValue(Class<?> type) {
+            Map<String, String> byName = new HashMap<>();
+            for (Method m : type.getMethods()) {
+                Description d = m.getAnnotation(Description.class);
+                if (d != null) {
+                    byName.putIfAbsent(m.getName(), d.value());
+                }
+            }
+            return Map.copyOf(byName);
+        }
+    };
+
     private final Class<?> type;
 
     <T> DescribedMBean(T implementation, Class<T> type) {
@@ -59,12 +79,6 @@ final class DescribedMBean extends StandardMBean {
     }
 
     private static String method(Class<?> type, String name, String fallback) {
-        for (Method m : type.getMethods()) {
-            Description d = m.getAnnotation(Description.class);
-            if (m.getName().equals(name) && d != null) {
-                return d.value();
-            }
-        }
-        return fallback;
+        return DESCRIPTIONS.get(type).getOrDefault(name, fallback);
     }
 }
