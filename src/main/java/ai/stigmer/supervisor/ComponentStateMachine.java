@@ -175,6 +175,11 @@ final class ComponentStateMachine {
         return stopping != null;
     }
 
+    /** True while a restart at backoff 0s waits only for the stop in flight: it launches once that ends. */
+    boolean relaunchesOnceStopped() {
+        return stopping != null && after == After.RESTART && state == State.RESTARTING && nextRestartAt < 0;
+    }
+
     /** Why the last stop failed while its instance may still live; null if none did. */
     String stopFailure() {
         return stopFailure;

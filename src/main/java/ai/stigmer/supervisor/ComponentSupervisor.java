@@ -89,6 +89,8 @@ public final class ComponentSupervisor implements SupervisedComponent {
     private final ArrayDeque<Input> postedWhileFeeding = new ArrayDeque<>();
     /** Lines and events of the feed under way, told at its end ({@link #tellDeferred}); watchdog thread only. */
     private final ArrayDeque<Effect> told = new ArrayDeque<>();
+    /** The step under way defers its lines and events (watchdog thread only). */
+    private boolean deferring;
     /**
      * The thread feeding the machine, null between inputs. Only the watchdog thread writes it, so any
      * other thread finds it null or the watchdog thread, never itself: {@link #post} needs no lock.
@@ -238,14 +240,16 @@ public final class ComponentSupervisor implements SupervisedComponent {
             feeding = null;
             tellDeferred();
         }
+        settle();
     }
 
     /**
-     * The log lines and events the steps of one feed asked for, in their order, once every other
-     * effect of it is carried out: a restart's launch is under way before the lines and notifications
-     * that tell of it. A line is still written before any event that follows it.
+     * The log lines and events deferred by the steps of one feed, in their order, once every other
+     * effect of it is carried out: a restart at backoff 0s is under way before the lines and
+     * notifications that tell of it. A line is still written before any event that follows it.
      */
     private void tellDeferred() {
+        deferring = false;
         for (Effect effect = told.poll(); effect != null; effect = told.poll()) {
             if (effect instanceof Effect.Log e) {
                 log(e.level(), e.line());
@@ -259,9 +263,19 @@ public final class ComponentSupervisor implements SupervisedComponent {
         List<Effect> effects = machine.on(input, scheduler.nanoTime());
         // Published before the effects run, so listeners that read status() see the new state.
         snapshot = machine.snapshot();
+        // A restart at backoff 0s launches in a later step of this feed (once the old instance is
+        // cleared): its lines wait until then, and so do the lines after them, to keep their order.
+        deferring = !told.isEmpty() || machine.relaunchesOnceStopped();
         for (Effect effect : effects) {
             carryOut(effect);
         }
+    }
+
+    /**
+     * Completes the commands waiting for the machine to have no stop in flight; after the feed's lines
+     * are written, so a caller that waited for a command finds the lines it caused in the log.
+     */
+    private void settle() {
         if (!machine.stopping() && !settling.isEmpty()) {
             String failure = machine.stopFailure();
             for (CompletableFuture<Void> f : settling) {
@@ -292,7 +306,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
         // A probe's effects first: a passing run asks for these three alone.
         if (effect instanceof Effect.RunProbe e) {
             runProbe(e);
-        } else if ((effect instanceof Effect.Log || effect instanceof Effect.Emit) && feeding == Thread.currentThread()) {
+        } else if ((effect instanceof Effect.Log || effect instanceof Effect.Emit) && deferring) {
             told.add(effect);
         } else if (effect instanceof Effect.Log e) {
             log(e.level(), e.line());

@@ -48,6 +48,20 @@ class StoppingTest {
         assertEquals(1, h.runtime.last().stops);
     }
 
+    /** Lines are written at the end of the watchdog's task: a stop completes only after its own. */
+    @Test
+    void aStopCompletesOnceTheLinesItCausedAreWritten() {
+        startRunning();
+        java.util.List<String> atCompletion = new java.util.ArrayList<>();
+        CompletableFuture<Void> stopped = h.supervisor.stop().thenRun(() -> atCompletion.addAll(h.log.lines));
+        h.scheduler.runDue();
+        blocking.runAll(h.scheduler); // the stop returns
+
+        assertTrue(stopped.isDone());
+        assertTrue(atCompletion.stream().anyMatch(l -> l.startsWith("INFO Component stopped")),
+                "the stop's last line was in the log when it completed: " + atCompletion);
+    }
+
     @Test
     void restartLaunchesOnlyOnceTheOldInstanceIsGone() {
         startRunning();
