@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the native launcher, src/main/c/stigmer-launch.c, into TARGET_DIR/stigmer-launch-ARCH (ARCH
-# as Java names it: amd64, aarch64), statically linked where the C library allows it. Run by Maven
+# as Java names it: amd64, aarch64), statically linked. Run by Maven
 # (process-classes). Where there is no C compiler it builds nothing and says so: instances are then
 # born in their cgroup through a short Perl program instead (BornInCgroup.java), about 1 ms slower.
 #
@@ -18,11 +18,13 @@ if [[ -z "$cc" ]]; then
   rm -f "$out"
   exit 0
 fi
-flags=(-O2 -Wall -Wextra -o "$out.tmp" "$src")
-if ! "$cc" -static "${flags[@]}" 2>/dev/null && ! "$cc" "${flags[@]}"; then
-  echo "stigmer-launch: $cc could not build $src; launches into a cgroup use Perl instead"
-  rm -f "$out" "$out.tmp"
+# Static only: the launcher travels in the release archive, and a dynamic one could fail to load
+# elsewhere (a launch that fails) where Perl would have worked.
+tmp="$(mktemp "$out.XXXXXX")"
+if ! "$cc" -static -O2 -Wall -Wextra -o "$tmp" "$src"; then
+  echo "stigmer-launch: $cc could not build $src statically (libc6-dev?); launches into a cgroup use Perl instead"
+  rm -f "$out" "$tmp"
   exit 0
 fi
-chmod 0755 "$out.tmp"
-mv -f "$out.tmp" "$out"
+chmod 0755 "$tmp"
+mv -f "$tmp" "$out"

@@ -41,6 +41,20 @@ struct launch_clone_args {
 static void run(char **command) {
     fcntl(ANSWER_FD, F_SETFD, FD_CLOEXEC);
     execv(command[0], command);
+    if (errno == ENOEXEC) {
+        /* A script without "#!": the shell runs it, as execvp (and the Perl program) would. */
+        int n = 0;
+        while (command[n] != NULL) {
+            n++;
+        }
+        char *shell[n + 2];
+        shell[0] = "/bin/sh";
+        for (int i = 0; i <= n; i++) {
+            shell[i + 1] = command[i];
+        }
+        execv(shell[0], shell);
+        errno = ENOEXEC;
+    }
     dprintf(2, "stigmer: cannot run %s: %s\n", command[0], strerror(errno));
     _exit(127);
 }

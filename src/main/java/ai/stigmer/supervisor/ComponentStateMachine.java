@@ -718,6 +718,9 @@ final class ComponentStateMachine {
         if (delay.isZero()) {
             // backoff 0s: no timer to wait for, the restart goes on at once (as the timer would).
             nextRestartAt = -1;
+            if (closed) {
+                return; // shutting down: as the timer would, it launches nothing
+            }
             if (stopping != null) {
                 after = After.RESTART;
             } else {

@@ -139,9 +139,10 @@ final class RuntimeCalls {
             threads.launches().execute(() -> run(attempt));
         } catch (RuntimeException | Error e) {
             // Rejected by a full pool, or OutOfMemoryError "unable to create native thread": nothing ran.
+            // Reported in a task of its own: a restart at backoff 0s must not loop within one task.
             if (attempt.settle()) {
                 attempt.deadline.cancel();
-                report.accept(new Input.LaunchFailed(attempt.gen, "no thread to launch on: " + reason(e)));
+                post(new Input.LaunchFailed(attempt.gen, "no thread to launch on: " + reason(e)));
             }
         }
     }

@@ -95,7 +95,7 @@ class ReleaseArchiveIT {
                 "lib/" + UnpackedRelease.NAME + ".jar")) {
             assertTrue(tarFiles.contains(top + expected), expected + " in " + tarFiles);
         }
-        if (ai.stigmer.os.Executables.inPath("cc").isPresent()) {
+        if (ai.stigmer.testing.StaticCompiler.present()) {
             String launcher = "lib/stigmer-launch-" + System.getProperty("os.arch");
             assertTrue(tarFiles.contains(top + launcher), "the native launcher, built with cc: " + launcher);
             UnpackedRelease.Result mode = UnpackedRelease.command(dir, "tar", "-tvzf", UnpackedRelease.TAR.toString(),

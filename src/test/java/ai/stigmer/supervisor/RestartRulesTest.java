@@ -96,6 +96,28 @@ class RestartRulesTest {
         assertEquals(started, h.scheduler.nanoTime(), "no timer waited for");
     }
 
+    /** Closed for a shutdown: a launch that fails then at backoff 0s is not tried again (nor was it with the 0 s timer). */
+    @Test
+    void zeroInitialBackoffLaunchesNothingOnceClosed() {
+        RestartSpec restart = new RestartSpec(RestartPolicy.ALWAYS,
+                new BackoffSpec(Duration.ZERO, 2.0, Duration.ofSeconds(60), 0.0), 10, Duration.ofMinutes(10),
+                Duration.ofSeconds(10));
+        DeferredExecutor blocking = new DeferredExecutor();
+        Harness h = new Harness(Harness.component(restart, null, null, null), blocking);
+        h.runtime.failLaunchWith = "no such file";
+        h.start();
+        assertEquals(1, blocking.pending(), "the first launch, in flight");
+
+        h.supervisor.close();
+        h.scheduler.runDue();
+        blocking.runAll(h.scheduler);
+        h.advance(Duration.ofMinutes(1));
+        blocking.runAll(h.scheduler);
+
+        assertEquals(1, h.log.count("INFO", "Restarting component (attempt 1/10) in 0s"));
+        assertEquals(0, h.log.count("INFO", "Restarting component (attempt 2/10)"), "no second launch once closed");
+    }
+
     /** Show 2: Failed at the 11th failure inside the window, after exactly 10 restarts. */
     @Test
     void crashLoopReachesFailedAtEleventhFailureAfterTenRestarts() {

@@ -58,9 +58,12 @@ final class BornInCgroup {
         return launcher().isPresent();
     }
 
-    /** The native launcher where it was built and is safe to run, else Perl where it is there. */
+    /**
+     * The native launcher where it was built, is safe to run and is still there (a build's clean may
+     * remove it under a running daemon), else Perl where it is there.
+     */
     static Optional<Launcher> launcher() {
-        if (NATIVE.isPresent()) {
+        if (nativeStillThere()) {
             return Optional.of(Launcher.NATIVE);
         }
         return PERL.isPresent() && SETSID.isPresent() ? Optional.of(Launcher.PERL) : Optional.empty();
@@ -69,7 +72,7 @@ final class BornInCgroup {
     /** The command line of {@code launcher}; empty where that one cannot run here. */
     static Optional<List<String>> command(Launcher launcher, Path cgroupDir, List<String> command) {
         List<String> line = new ArrayList<>();
-        if (launcher == Launcher.NATIVE && NATIVE.isPresent()) {
+        if (launcher == Launcher.NATIVE && nativeStillThere()) {
             line.addAll(List.of(NATIVE.get().toString(), cgroupDir.toString(), "--"));
         } else if (launcher == Launcher.PERL && PERL.isPresent() && SETSID.isPresent()) {
             line.addAll(List.of(PERL.get(), "-e", SCRIPT, cgroupDir.toString(), SETSID.get(), "--"));
@@ -78,6 +81,10 @@ final class BornInCgroup {
         }
         line.addAll(command);
         return Optional.of(line);
+    }
+
+    private static boolean nativeStillThere() {
+        return NATIVE.isPresent() && Files.isRegularFile(NATIVE.get(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     static Optional<String> setsidNumber(String arch) {

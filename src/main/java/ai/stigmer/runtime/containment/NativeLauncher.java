@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * daemon's classes: {@code target/stigmer-launch-amd64} next to {@code target/classes} or a jar in
  * {@code target/}, {@code lib/stigmer-launch-amd64} next to the release's jars. The daemon runs it
  * with the instance's environment, so it is taken only when nobody else could have put it there: a
- * regular file (not a link), owned by the daemon's user or root, writable by its owner alone.
- * Anything else is passed over with a warning, and launches use Perl.
+ * regular file (not a link), owned by the daemon's user or root, writable by its owner alone, in a
+ * folder that no one else may write to (sticky folders aside). Anything else is passed over with a warning, and launches use Perl.
  */
 final class NativeLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(NativeLauncher.class);
@@ -71,6 +71,12 @@ final class NativeLauncher {
             }
             if ((mode & 0022) != 0) {
                 return String.format("writable by others than its owner (mode %o)", mode & 07777);
+            }
+            Path folder = file.toAbsolutePath().getParent();
+            int folderMode = (Integer) Files.getAttribute(folder, "unix:mode");
+            if ((folderMode & 0022) != 0 && (folderMode & 01000) == 0) {
+                return String.format("its folder %s is writable by others than its owner (mode %o): they could replace it",
+                        folder, folderMode & 07777);
             }
             if (!Files.isExecutable(file)) {
                 return "not executable";

@@ -83,6 +83,25 @@ class BornInCgroupTest {
         i.stop(Duration.ofSeconds(1));
     }
 
+    /** A script without "#!" runs under /bin/sh, as execvp runs it. */
+    @ParameterizedTest
+    @EnumSource(BornInCgroup.Launcher.class)
+    void aScriptWithoutAnInterpreterLineRunsUnderTheShell(BornInCgroup.Launcher launcher) throws Exception {
+        CgroupEnclosure enclosure = ((CgroupEnclosure) Modes.of("cgroup").enclose("script", "probe", ResourcesSpec.NONE))
+                .withLauncher(launcher);
+        assumeTrue(enclosure.bornInside(List.of("/bin/true")).isPresent(), launcher + " launcher not here");
+        Path script = Files.writeString(dir.resolve("plain-script"), "exit 9\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        ProcessRuntime runtime = new ProcessRuntime("script", Modes.HOME,
+                new ProcessSpec(List.of(script.toString()), Map.of(), null), dir.resolve("script.log"),
+                Modes.enclosingIn(enclosure, "cgroup"));
+
+        Instance i = runtime.launch();
+
+        assertEquals(9, i.exited().get(20, TimeUnit.SECONDS).code());
+        i.stop(Duration.ofSeconds(1));
+    }
+
     @ParameterizedTest
     @EnumSource(BornInCgroup.Launcher.class)
     void whereTheKernelRefusesTheCloneTheLauncherJoinsByAMoveAndIsTheInstance(BornInCgroup.Launcher launcher) throws Exception {

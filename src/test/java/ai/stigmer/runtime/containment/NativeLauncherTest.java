@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.stigmer.os.Executables;
+import ai.stigmer.testing.StaticCompiler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The native launcher is built wherever the build had a C compiler, found beside the classes, and
- * run only when no one but its owner (the daemon's user or root) could have changed it.
+ * run only when no one but its owner (the daemon's user or root) could have changed it or put
+ * another in its place.
  */
 class NativeLauncherTest {
     @TempDir
@@ -22,7 +23,7 @@ class NativeLauncherTest {
 
     @Test
     void isBuiltBesideTheClassesAndPreferredWhereTheBuildHadACompiler() {
-        assumeTrue(Executables.inPath("cc").isPresent(), "no C compiler here: launches use Perl");
+        assumeTrue(StaticCompiler.present(), "no C compiler with the static C library here: launches use Perl");
         Path expected = NativeLauncher.beside(BornInCgroup.class).orElseThrow();
         assertTrue(Files.isExecutable(expected), "built by process-classes: " + expected);
         assertEquals(Optional.of(expected), NativeLauncher.find(BornInCgroup.class));
@@ -44,6 +45,14 @@ class NativeLauncherTest {
         assertEquals(Optional.empty(), NativeLauncher.safe(copy), "world-writable");
         Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
         assertEquals(Optional.empty(), NativeLauncher.safe(copy), "not executable");
+
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Path inOpen = Files.copy(built, open.resolve("stigmer-launch-copy"));
+        Files.setPosixFilePermissions(inOpen, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertEquals(Optional.empty(), NativeLauncher.safe(inOpen), "in a folder anyone may write to");
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertEquals(Optional.of(inOpen), NativeLauncher.safe(inOpen));
 
         Path link = Files.createSymbolicLink(dir.resolve("stigmer-launch-link"), built);
         assertEquals(Optional.empty(), NativeLauncher.safe(link), "a link is not followed");
