@@ -64,6 +64,26 @@ final class LogChecks {
         return epoch;
     }
 
+    /**
+     * The epoch of the daemon that answered {@code s}: the start line with its pid. The time a status
+     * call began is not enough: a call begun just before a new daemon's start line can be answered by
+     * that daemon once its components are adopted. Without a pid, the epoch its call began in.
+     */
+    private static int epochOf(List<Event> events, Status s) {
+        String line = DAEMON_STARTED + s.daemonPid() + ",";
+        int epoch = -1;
+        int found = -1;
+        for (Event e : events) {
+            if (e.component().isEmpty() && e.message().contains(DAEMON_STARTED)) {
+                epoch++;
+                if (e.message().contains(line)) {
+                    found = epoch;
+                }
+            }
+        }
+        return found >= 0 ? found : epochAt(events, s.at());
+    }
+
     /** Restart lines of {@code component} in the epoch {@code epoch} up to {@code until}. */
     private static int restartsInEpoch(List<Event> events, String component, int epoch, long until) {
         int current = -1;
@@ -86,7 +106,7 @@ final class LogChecks {
      * restart lines since the daemon's start; a crash-looper that is Failed made exactly maxRestarts.
      */
     void checkpoint(Status s, List<Event> events) {
-        int epoch = epochAt(events, s.at());
+        int epoch = epochOf(events, s);
         for (Component c : s.components().values()) {
             int lines = restartsInEpoch(events, c.name(), epoch, s.at() + 60_000);
             if (c.name().equals(SoakConfig.CRASHLOOP)) {
