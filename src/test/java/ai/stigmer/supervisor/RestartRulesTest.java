@@ -13,6 +13,10 @@ import org.junit.jupiter.api.Test;
 
 /** SPEC §4 on the injected clock: backoff, restart limit, minimum uptime. */
 class RestartRulesTest {
+    /** {@code backoff.initial: 0s}: restart at once; the SPEC's defaults otherwise. */
+    private static final RestartSpec AT_ONCE = new RestartSpec(RestartPolicy.ALWAYS,
+            new BackoffSpec(Duration.ZERO, 2.0, Duration.ofSeconds(60), 0.0), 10, Duration.ofMinutes(10),
+            Duration.ofSeconds(10));
 
     @Test
     void backoffIsExponentialAndCapped() {
@@ -53,11 +57,8 @@ class RestartRulesTest {
     /** {@code backoff.initial: 0s}: every restart is launched at once, and the restart limit still ends the loop. */
     @Test
     void zeroInitialBackoffRestartsAtOnceUpToTheLimit() {
-        RestartSpec restart = new RestartSpec(RestartPolicy.ALWAYS,
-                new BackoffSpec(Duration.ZERO, 2.0, Duration.ofSeconds(60), 0.0), 10, Duration.ofMinutes(10),
-                Duration.ofSeconds(10));
-        assertEquals(Duration.ZERO, new Backoff(restart.backoff(), () -> 0.0).delay(7));
-        Harness h = new Harness(Harness.component(restart, null, null, null));
+        assertEquals(Duration.ZERO, new Backoff(AT_ONCE.backoff(), () -> 0.0).delay(7));
+        Harness h = new Harness(Harness.component(AT_ONCE, null, null, null));
         h.runtime.onLaunch = i -> i.exit(1);
         h.start();
         long started = h.scheduler.nanoTime();
@@ -72,11 +73,8 @@ class RestartRulesTest {
     /** {@code backoff.initial: 0s} with an old instance still being stopped: the relaunch waits for that stop alone. */
     @Test
     void zeroInitialBackoffRelaunchesOnceTheOldInstanceIsStopped() {
-        RestartSpec restart = new RestartSpec(RestartPolicy.ALWAYS,
-                new BackoffSpec(Duration.ZERO, 2.0, Duration.ofSeconds(60), 0.0), 10, Duration.ofMinutes(10),
-                Duration.ofSeconds(10));
         DeferredExecutor blocking = new DeferredExecutor();
-        Harness h = new Harness(Harness.component(restart, null, null, null), blocking);
+        Harness h = new Harness(Harness.component(AT_ONCE, null, null, null), blocking);
         h.start();
         blocking.runAll(h.scheduler);
         assertEquals(State.RUNNING, h.state());
@@ -99,11 +97,8 @@ class RestartRulesTest {
     /** Closed for a shutdown: a launch that fails then at backoff 0s is not tried again (nor was it with the 0 s timer). */
     @Test
     void zeroInitialBackoffLaunchesNothingOnceClosed() {
-        RestartSpec restart = new RestartSpec(RestartPolicy.ALWAYS,
-                new BackoffSpec(Duration.ZERO, 2.0, Duration.ofSeconds(60), 0.0), 10, Duration.ofMinutes(10),
-                Duration.ofSeconds(10));
         DeferredExecutor blocking = new DeferredExecutor();
-        Harness h = new Harness(Harness.component(restart, null, null, null), blocking);
+        Harness h = new Harness(Harness.component(AT_ONCE, null, null, null), blocking);
         h.runtime.failLaunchWith = "no such file";
         h.start();
         assertEquals(1, blocking.pending(), "the first launch, in flight");

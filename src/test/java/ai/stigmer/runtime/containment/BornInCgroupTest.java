@@ -41,12 +41,7 @@ class BornInCgroupTest {
     @ParameterizedTest
     @EnumSource(BornInCgroup.Launcher.class)
     void theInstanceIsBornInsideAsOurChildLeadingItsOwnSession(BornInCgroup.Launcher launcher) throws Exception {
-        CgroupEnclosure enclosure = ((CgroupEnclosure) Modes.of("cgroup").enclose("born", "probe", ResourcesSpec.NONE))
-                .withLauncher(launcher);
-        assumeTrue(enclosure.bornInside(List.of("/bin/true")).isPresent(), launcher + " launcher not here");
-        ProcessRuntime runtime = new ProcessRuntime("born", Modes.HOME,
-                new ProcessSpec(List.of("sleep", "100000"), Map.of(), null), dir.resolve("born.log"),
-                Modes.enclosingIn(enclosure, "cgroup"));
+        ProcessRuntime runtime = bornInsideBy(launcher, "born", List.of("sleep", "100000"));
 
         Instance i = runtime.launch();
         try {
@@ -70,12 +65,7 @@ class BornInCgroupTest {
     @ParameterizedTest
     @EnumSource(BornInCgroup.Launcher.class)
     void itsExitCodeIsExact(BornInCgroup.Launcher launcher) throws Exception {
-        CgroupEnclosure enclosure = ((CgroupEnclosure) Modes.of("cgroup").enclose("exits", "probe", ResourcesSpec.NONE))
-                .withLauncher(launcher);
-        assumeTrue(enclosure.bornInside(List.of("/bin/true")).isPresent(), launcher + " launcher not here");
-        ProcessRuntime runtime = new ProcessRuntime("exits", Modes.HOME,
-                new ProcessSpec(List.of("sh", "-c", "exit 7"), Map.of(), null), dir.resolve("exits.log"),
-                Modes.enclosingIn(enclosure, "cgroup"));
+        ProcessRuntime runtime = bornInsideBy(launcher, "exits", List.of("sh", "-c", "exit 7"));
 
         Instance i = runtime.launch();
 
@@ -87,14 +77,9 @@ class BornInCgroupTest {
     @ParameterizedTest
     @EnumSource(BornInCgroup.Launcher.class)
     void aScriptWithoutAnInterpreterLineRunsUnderTheShell(BornInCgroup.Launcher launcher) throws Exception {
-        CgroupEnclosure enclosure = ((CgroupEnclosure) Modes.of("cgroup").enclose("script", "probe", ResourcesSpec.NONE))
-                .withLauncher(launcher);
-        assumeTrue(enclosure.bornInside(List.of("/bin/true")).isPresent(), launcher + " launcher not here");
         Path script = Files.writeString(dir.resolve("plain-script"), "exit 9\n");
         Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        ProcessRuntime runtime = new ProcessRuntime("script", Modes.HOME,
-                new ProcessSpec(List.of(script.toString()), Map.of(), null), dir.resolve("script.log"),
-                Modes.enclosingIn(enclosure, "cgroup"));
+        ProcessRuntime runtime = bornInsideBy(launcher, "script", List.of(script.toString()));
 
         Instance i = runtime.launch();
 
@@ -124,6 +109,15 @@ class BornInCgroupTest {
             ProcessHandle.of(i.pid()).ifPresent(ProcessHandle::destroyForcibly);
         }
         assertEquals(128 + 9, i.exited().get(20, TimeUnit.SECONDS).code());
+    }
+
+    /** A runtime of {@code command} whose instances {@code launcher} clones into a cgroup of their own; skipped where it cannot run. */
+    private ProcessRuntime bornInsideBy(BornInCgroup.Launcher launcher, String name, List<String> command) throws Exception {
+        CgroupEnclosure enclosure = ((CgroupEnclosure) Modes.of("cgroup").enclose(name, "probe", ResourcesSpec.NONE))
+                .withLauncher(launcher);
+        assumeTrue(enclosure.bornInside(List.of("/bin/true")).isPresent(), launcher + " launcher not here");
+        return new ProcessRuntime(name, Modes.HOME, new ProcessSpec(command, Map.of(), null), dir.resolve(name + ".log"),
+                Modes.enclosingIn(enclosure, "cgroup"));
     }
 
     private static String comm(long pid) {
