@@ -4,7 +4,6 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import com.sun.jna.StringArray;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,6 +36,7 @@ public final class PosixSpawn {
     private static final int ATTR_SIZE = 512;
     private static final int ACTIONS_SIZE = 256;
     private static final int SIGSET_SIZE = 128;
+    private static final int FIXED_SIZE = ATTR_SIZE + ACTIONS_SIZE + SIGSET_SIZE;
 
     /**
      * Bound by JNA's direct mapping (a JNI call each): a launch makes a dozen of these calls, and
@@ -90,9 +90,28 @@ public final class PosixSpawn {
      */
     public static long spawn(List<String> argv, Map<String, String> env, Path output, Path workingDir, int readyFd)
             throws IOException {
-        Memory attr = new Memory(ATTR_SIZE);
-        Memory actions = new Memory(ACTIONS_SIZE);
-        Memory signals = new Memory(SIGSET_SIZE);
+        byte[][] args = encoded(argv.toArray(String[]::new));
+        byte[][] envs = encoded(environment(env));
+        // One block for the attributes, the file actions, the signal set and both string arrays, freed
+        // as the call returns: a Memory each (a string each, in JNA's StringArray) cost some fifty
+        // native allocations a launch, each freed only when a collection found it unreachable.
+        try (Memory block = new Memory(FIXED_SIZE + pointersSize(args) + pointersSize(envs) + stringsSize(args)
+                + stringsSize(envs))) {
+            Pointer attr = block.share(0, ATTR_SIZE);
+            Pointer actions = block.share(ATTR_SIZE, ACTIONS_SIZE);
+            Pointer signals = block.share(ATTR_SIZE + ACTIONS_SIZE, SIGSET_SIZE);
+            long argvAt = FIXED_SIZE;
+            long envpAt = argvAt + pointersSize(args);
+            long stringsAt = envpAt + pointersSize(envs);
+            stringsAt = putStrings(block, argvAt, args, stringsAt);
+            putStrings(block, envpAt, envs, stringsAt);
+            return spawn(argv.get(0), output, workingDir, readyFd, attr, actions, signals,
+                    block.share(argvAt), block.share(envpAt));
+        }
+    }
+
+    private static long spawn(String path, Path output, Path workingDir, int readyFd, Pointer attr, Pointer actions,
+            Pointer signals, Pointer argv, Pointer envp) throws IOException {
         check("posix_spawnattr_init", C.posix_spawnattr_init(attr));
         check("posix_spawn_file_actions_init", C.posix_spawn_file_actions_init(actions));
         try {
@@ -116,8 +135,7 @@ public final class PosixSpawn {
                         cString(workingDir.toAbsolutePath().toString())));
             }
             int[] pid = new int[1];
-            int error = C.posix_spawn(pid, cString(argv.get(0)), actions, attr,
-                    new StringArray(argv.toArray(String[]::new), "UTF-8"), new StringArray(environment(env), "UTF-8"));
+            int error = C.posix_spawn(pid, cString(path), actions, attr, argv, envp);
             if (error != 0) {
                 throw new IOException(C.strerror(error) + " (errno " + error + ")");
             }
@@ -126,6 +144,42 @@ public final class PosixSpawn {
             C.posix_spawn_file_actions_destroy(actions);
             C.posix_spawnattr_destroy(attr);
         }
+    }
+
+    private static byte[][] encoded(String[] strings) {
+        byte[][] bytes = new byte[strings.length][];
+        for (int i = 0; i < strings.length; i++) {
+            bytes[i] = strings[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return bytes;
+    }
+
+    /** A NULL-terminated array of pointers to {@code strings}. */
+    private static long pointersSize(byte[][] strings) {
+        return (long) Native.POINTER_SIZE * (strings.length + 1);
+    }
+
+    private static long stringsSize(byte[][] strings) {
+        long size = 0;
+        for (byte[] s : strings) {
+            size += s.length + 1;
+        }
+        return size;
+    }
+
+    /**
+     * Writes {@code strings} NUL-terminated into {@code block} from {@code at}, and their addresses as a
+     * NULL-terminated array at {@code pointersAt}; returns where the next string may go.
+     */
+    private static long putStrings(Memory block, long pointersAt, byte[][] strings, long at) {
+        for (int i = 0; i < strings.length; i++) {
+            block.write(at, strings[i], 0, strings[i].length);
+            block.setByte(at + strings[i].length, (byte) 0);
+            block.setPointer(pointersAt + (long) Native.POINTER_SIZE * i, block.share(at));
+            at += strings[i].length + 1;
+        }
+        block.setPointer(pointersAt + (long) Native.POINTER_SIZE * strings.length, null);
+        return at;
     }
 
     /** A pipe, both ends close-on-exec: {read, write}. */
@@ -144,7 +198,12 @@ public final class PosixSpawn {
      */
     public static String awaitAnswer(int fd, long timeoutMillis) throws IOException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-        Memory pollFd = new Memory(8);
+        try (Memory pollFd = new Memory(8)) {
+            return awaitAnswer(fd, deadline, pollFd);
+        }
+    }
+
+    private static String awaitAnswer(int fd, long deadline, Memory pollFd) throws IOException {
         pollFd.setInt(0, fd);
         pollFd.setShort(4, POLLIN);
         StringBuilder answer = new StringBuilder();

@@ -45,25 +45,26 @@ public final class Waitid {
     }
 
     private static OptionalInt reap(long pid, int flags) {
-        Memory info = new Memory(SIGINFO_SIZE);
-        info.clear();
-        while (true) {
-            try {
-                C_LIB.waitid(P_PID, Math.toIntExact(pid), info, WEXITED | flags);
-                break;
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() == ECHILD) {
-                    throw new IllegalStateException("pid " + pid + " is not a child to reap");
-                }
-                if (e.getErrorCode() != EINTR) {
-                    throw new IllegalStateException("waitid(" + pid + ") failed: errno " + e.getErrorCode(), e);
+        try (Memory info = new Memory(SIGINFO_SIZE)) {
+            info.clear();
+            while (true) {
+                try {
+                    C_LIB.waitid(P_PID, Math.toIntExact(pid), info, WEXITED | flags);
+                    break;
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() == ECHILD) {
+                        throw new IllegalStateException("pid " + pid + " is not a child to reap");
+                    }
+                    if (e.getErrorCode() != EINTR) {
+                        throw new IllegalStateException("waitid(" + pid + ") failed: errno " + e.getErrorCode(), e);
+                    }
                 }
             }
+            if (info.getInt(16) == 0) {
+                return OptionalInt.empty();
+            }
+            int status = info.getInt(24);
+            return OptionalInt.of(info.getInt(8) == CLD_EXITED ? status : 128 + status);
         }
-        if (info.getInt(16) == 0) {
-            return OptionalInt.empty();
-        }
-        int status = info.getInt(24);
-        return OptionalInt.of(info.getInt(8) == CLD_EXITED ? status : 128 + status);
     }
 }

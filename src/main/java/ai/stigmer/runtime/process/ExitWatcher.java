@@ -201,16 +201,17 @@ public final class ExitWatcher {
         for (int i = 0; i < watched.size(); i++) {
             fds[i + 1] = watched.get(i).pidfd(); // a negative fd is ignored by poll
         }
-        Memory pollFds = PidFd.pollFds(fds);
-        int ready = PidFd.poll(pollFds, fds.length, polling ? POLL_MILLIS : -1);
-        if (ready > 0 && (PidFd.revents(pollFds, 0) & PidFd.POLLIN) != 0) {
-            WakeFd.drain(wakeFd);
+        try (Memory pollFds = PidFd.pollFds(fds)) {
+            int ready = PidFd.poll(pollFds, fds.length, polling ? POLL_MILLIS : -1);
+            if (ready > 0 && (PidFd.revents(pollFds, 0) & PidFd.POLLIN) != 0) {
+                WakeFd.drain(wakeFd);
+            }
+            boolean[] due = new boolean[watched.size()];
+            for (int i = 0; i < due.length; i++) {
+                due[i] = fds[i + 1] < 0 || (ready > 0 && PidFd.revents(pollFds, i + 1) != 0);
+            }
+            return due;
         }
-        boolean[] due = new boolean[watched.size()];
-        for (int i = 0; i < due.length; i++) {
-            due[i] = fds[i + 1] < 0 || (ready > 0 && PidFd.revents(pollFds, i + 1) != 0);
-        }
-        return due;
     }
 
     /** How {@code w} ended, or null while it runs. */
