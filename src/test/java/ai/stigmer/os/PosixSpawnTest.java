@@ -69,6 +69,25 @@ class PosixSpawnTest {
     }
 
     @Test
+    void anArgumentPastTheKernelsLimitIsAnErrorThatSaysSo() {
+        // One string longer than MAX_ARG_STRLEN (128 KiB): execve refuses it with E2BIG.
+        String tooLong = "x".repeat(200 * 1024);
+        IOException e = assertThrows(IOException.class, () -> PosixSpawn.spawn(
+                List.of("/bin/true", tooLong), Map.of(), dir.resolve("out.log"), null, -1));
+        assertTrue(e.getMessage().contains("errno 7"), e.getMessage());
+    }
+
+    @Test
+    void aLargeEnvironmentArrivesWhole() throws Exception {
+        String big = "y".repeat(100 * 1024);
+        Path out = dir.resolve("out.log");
+        long pid = PosixSpawn.spawn(List.of("/bin/sh", "-c", "printf %s \"$BIG\" | wc -c"), Map.of("BIG", big), out,
+                null, -1);
+        assertEquals(0, Waitid.reap(pid));
+        assertEquals(String.valueOf(big.length()), Files.readString(out).strip());
+    }
+
+    @Test
     void theExitCodeIsReaped() throws Exception {
         long pid = PosixSpawn.spawn(List.of("/bin/sh", "-c", "exit 7"), Map.of(), dir.resolve("out.log"), null, -1);
         assertEquals(7, Waitid.reap(pid));
