@@ -23,7 +23,7 @@ class PosixSpawnTest {
     @Test
     void everyArgumentAndVariableArrivesAsGiven() throws Exception {
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c",
-                "pwd -P; for a in \"$@\"; do printf '<%s>\\n' \"$a\"; done; env", "sh", "", "two words", "grüße ☃", "-x"));
+                "pwd -P; echo \"$#\"; for a in \"$@\"; do printf '<%s>\\n' \"$a\"; done; env", "sh", "", "two words", "grüße ☃", "-x"));
         for (int i = 0; i < 100; i++) {
             argv.add("arg" + i);
         }
@@ -41,7 +41,9 @@ class PosixSpawnTest {
 
         List<String> all = Files.readAllLines(out, StandardCharsets.UTF_8);
         assertEquals(dir.toRealPath().toString(), all.get(0), "the working directory");
-        List<String> lines = all.subList(1, all.size());
+        // argv ends where it should (its NULL): the environment does not run on as more arguments.
+        assertEquals(String.valueOf(argv.size() - 4), all.get(1), "the number of arguments");
+        List<String> lines = all.subList(2, all.size());
         List<String> expectedArgs = new ArrayList<>();
         for (String a : argv.subList(4, argv.size())) {
             expectedArgs.add("<" + a + ">");
@@ -65,7 +67,7 @@ class PosixSpawnTest {
     void aMissingExecutableIsAnErrorThatSaysSo() {
         IOException e = assertThrows(IOException.class, () -> PosixSpawn.spawn(
                 List.of(dir.resolve("missing").toString()), Map.of(), dir.resolve("out.log"), null, -1));
-        assertTrue(e.getMessage().contains("errno 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("(errno 2)"), e.getMessage());
     }
 
     @Test
@@ -74,7 +76,7 @@ class PosixSpawnTest {
         String tooLong = "x".repeat(200 * 1024);
         IOException e = assertThrows(IOException.class, () -> PosixSpawn.spawn(
                 List.of("/bin/true", tooLong), Map.of(), dir.resolve("out.log"), null, -1));
-        assertTrue(e.getMessage().contains("errno 7"), e.getMessage());
+        assertTrue(e.getMessage().contains("(errno 7)"), e.getMessage());
     }
 
     @Test
