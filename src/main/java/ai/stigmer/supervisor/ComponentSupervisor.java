@@ -251,11 +251,16 @@ public final class ComponentSupervisor implements SupervisedComponent {
     private void tellDeferred() {
         deferring = false;
         for (Effect effect = told.poll(); effect != null; effect = told.poll()) {
-            if (effect instanceof Effect.Log e) {
-                log(e.level(), e.line());
-            } else if (effect instanceof Effect.Emit e) {
-                emit(new ComponentEvent(config.name(), e.type(), e.from(), e.to(), e.message(), scheduler.now()));
-            }
+            tell(effect);
+        }
+    }
+
+    /** Writes a line ({@link Effect.Log}) or sends an event ({@link Effect.Emit}). */
+    private void tell(Effect effect) {
+        if (effect instanceof Effect.Log e) {
+            log(e.level(), e.line());
+        } else if (effect instanceof Effect.Emit e) {
+            emit(new ComponentEvent(config.name(), e.type(), e.from(), e.to(), e.message(), scheduler.now()));
         }
     }
 
@@ -306,10 +311,12 @@ public final class ComponentSupervisor implements SupervisedComponent {
         // A probe's effects first: a passing run asks for these three alone.
         if (effect instanceof Effect.RunProbe e) {
             runProbe(e);
-        } else if ((effect instanceof Effect.Log || effect instanceof Effect.Emit) && deferring) {
-            told.add(effect);
-        } else if (effect instanceof Effect.Log e) {
-            log(e.level(), e.line());
+        } else if (effect instanceof Effect.Log || effect instanceof Effect.Emit) {
+            if (deferring) {
+                told.add(effect);
+            } else {
+                tell(effect);
+            }
         } else if (effect instanceof Effect.ScheduleProbe e) {
             // On the whole second: the probes due then share one wake of the watchdog (ProbeTicks).
             ProbeSpec spec = e.kind().of(config);
@@ -335,8 +342,6 @@ public final class ComponentSupervisor implements SupervisedComponent {
             }
         } else if (effect instanceof Effect.CancelTimers) {
             cancelTimers();
-        } else if (effect instanceof Effect.Emit e) {
-            emit(new ComponentEvent(config.name(), e.type(), e.from(), e.to(), e.message(), scheduler.now()));
         } else if (effect instanceof Effect.SaveRecord e) {
             store.save(config.name(), e.instance().record());
         } else if (effect instanceof Effect.ClearRecord) {

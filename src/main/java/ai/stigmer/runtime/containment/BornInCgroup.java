@@ -66,21 +66,30 @@ final class BornInCgroup {
         if (nativeStillThere()) {
             return Optional.of(Launcher.NATIVE);
         }
-        return PERL.isPresent() && SETSID.isPresent() ? Optional.of(Launcher.PERL) : Optional.empty();
+        return perlRuns() ? Optional.of(Launcher.PERL) : Optional.empty();
+    }
+
+    /** The command line of the preferred launcher ({@link #launcher()}), with one look at the native one's file. */
+    static Optional<List<String>> preferredCommand(Path cgroupDir, List<String> command) {
+        return launcher().map(l -> line(l, cgroupDir, command));
     }
 
     /** The command line of {@code launcher}; empty where that one cannot run here. */
     static Optional<List<String>> command(Launcher launcher, Path cgroupDir, List<String> command) {
-        List<String> line = new ArrayList<>();
-        if (launcher == Launcher.NATIVE && nativeStillThere()) {
-            line.addAll(List.of(NATIVE.get().toString(), cgroupDir.toString(), "--"));
-        } else if (launcher == Launcher.PERL && PERL.isPresent() && SETSID.isPresent()) {
-            line.addAll(List.of(PERL.get(), "-e", SCRIPT, cgroupDir.toString(), SETSID.get(), "--"));
-        } else {
-            return Optional.empty();
-        }
+        boolean runs = launcher == Launcher.NATIVE ? nativeStillThere() : perlRuns();
+        return runs ? Optional.of(line(launcher, cgroupDir, command)) : Optional.empty();
+    }
+
+    private static List<String> line(Launcher launcher, Path cgroupDir, List<String> command) {
+        List<String> line = new ArrayList<>(launcher == Launcher.NATIVE
+                ? List.of(NATIVE.get().toString(), cgroupDir.toString(), "--")
+                : List.of(PERL.get(), "-e", SCRIPT, cgroupDir.toString(), SETSID.get(), "--"));
         line.addAll(command);
-        return Optional.of(line);
+        return line;
+    }
+
+    private static boolean perlRuns() {
+        return PERL.isPresent() && SETSID.isPresent();
     }
 
     private static boolean nativeStillThere() {

@@ -21,7 +21,8 @@ class CgroupEnclosure extends Enclosure {
     /** The cgroup's path as {@code /proc/<pid>/cgroup} shows it ("0::/stigmer-ab12/web"). */
     private final String procLine;
     private volatile boolean killFile = true;
-    private volatile Optional<BornInCgroup.Launcher> launcher = BornInCgroup.launcher();
+    /** The launcher that clones instances; null for the preferred one, looked up at each launch. */
+    private volatile BornInCgroup.Launcher launcher;
 
     CgroupEnclosure(Cgroup cgroup, String hierarchyPath, Limits limits) {
         super(limits);
@@ -37,7 +38,7 @@ class CgroupEnclosure extends Enclosure {
 
     /** Clones with {@code launcher} rather than the preferred one (tests of each). */
     CgroupEnclosure withLauncher(BornInCgroup.Launcher launcher) {
-        this.launcher = Optional.of(launcher);
+        this.launcher = launcher;
         return this;
     }
 
@@ -57,7 +58,8 @@ class CgroupEnclosure extends Enclosure {
     @Override
     public Optional<List<String>> bornInside(List<String> command) {
         return limits().joinFiles().isEmpty()
-                ? launcher.flatMap(l -> BornInCgroup.command(l, cgroup.dir(), command))
+                ? (launcher == null ? BornInCgroup.preferredCommand(cgroup.dir(), command)
+                        : BornInCgroup.command(launcher, cgroup.dir(), command))
                 : Optional.empty();
     }
 
