@@ -1,93 +1,149 @@
 #!/usr/bin/env bash
-# restart-latency.sh: SIGKILL of a component → its new instance exec'd, with the least restart delay.
+# restart-latency.sh: SIGKILL of a component → its new instance running, with the least restart delay.
 #
-# Starts a private daemon (its own STIGMER_HOME and JMX port) with one `sleep` component whose
-# backoff is 0s (restart at once) and whose restart limit is out of reach, then KILLS times: takes
-# the component's pid, SIGKILLs it, and polls /proc every 0.2 ms until a new process runs the same
-# `sleep` argument; the time from the kill to that moment is one figure. Waits PAUSE seconds between
-# kills (an idle spell, as between real crashes). Prints the median, min and max, and the load average.
-# Stops the daemon and removes the home at the end, also on Ctrl-C.
+# The supervised program is a small static C program built here (it needs `cc`): its first act is
+# to read CLOCK_MONOTONIC and append "PID NANOSECONDS" to a file named on its command line; then it
+# sleeps. The benchmark reads the same clock just before each SIGKILL, so a figure is the time from
+# the kill to the new instance's first instruction, with no poll in between and no core taken by a
+# busy watcher (it looks at the file every 5 ms, which only decides when the next kill comes).
 #
-#   bench/restart-latency.sh [--kills N] [--pause S] [--jmx-port N]
+# Starts a private daemon (its own STIGMER_HOME and JMX port) with one such component whose backoff
+# is 0s and whose restart limit is out of reach; with --pm2 BIN also PM2 (a private PM2_HOME, the
+# same program, PM2's defaults: restart delay 0), and with --before DIR a daemon of another built
+# checkout. Kills go round the supervisors in turn, PAUSE seconds apart, KILLS for each. Prints each
+# one's median, min and max, and the load average; stops everything it started, also on Ctrl-C.
 #
-# Defaults: --kills 20, --pause 1, --jmx-port 50397.
+#   bench/restart-latency.sh [--kills N] [--pause S] [--pm2 BIN] [--before DIR] [--jmx-port N]
+#
+# Defaults: --kills 20, --pause 1, --jmx-port 50397 (--before uses that port + 10).
 set -euo pipefail
-# shellcheck source=daemon-start.sh
-source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/daemon-start.sh"
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-STIGMER="$ROOT/bin/stigmer"
 
-KILLS=20 PAUSE=1 JMX_PORT=50397
+KILLS=20 PAUSE=1 JMX_PORT=50397 PM2="" BEFORE=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --kills) KILLS="$2"; shift 2 ;;
     --pause) PAUSE="$2"; shift 2 ;;
+    --pm2) PM2="$(readlink -f "$2")"; shift 2 ;;
+    --before) BEFORE="$(cd "$2" && pwd)"; shift 2 ;;
     --jmx-port) JMX_PORT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "restart-latency: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-if (exec 3<>"/dev/tcp/127.0.0.1/$JMX_PORT") 2>/dev/null; then
-  echo "restart-latency: port $JMX_PORT is in use; choose another with --jmx-port" >&2
-  exit 1
-fi
+command -v cc >/dev/null || { echo "restart-latency: needs a C compiler (cc) for its program" >&2; exit 2; }
+[[ -z "$PM2" || -x "$PM2" ]] || { echo "restart-latency: --pm2 $PM2 is not an executable" >&2; exit 2; }
+[[ -z "$BEFORE" || -x "$BEFORE/bin/stigmer" ]] || { echo "restart-latency: no bin/stigmer in $BEFORE" >&2; exit 2; }
+for port in "$JMX_PORT" $([[ -n "$BEFORE" ]] && echo $((JMX_PORT + 10))); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "restart-latency: port $port is in use; choose another with --jmx-port" >&2
+    exit 1
+  fi
+done
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/stigmer-restart.XXXXXX")"
-export STIGMER_HOME="$WORK/home"
-CONFIG="$WORK/stigmer.yaml"
-DAEMON_PID=""
-TAG="$(( 6200000 + RANDOM ))"
-cat >"$CONFIG" <<YAML
-daemon:
-  jmx: { host: 127.0.0.1, port: $JMX_PORT }
-components:
-  victim:
-    process: { command: [sleep, '$TAG'] }
-    restart: { maxRestarts: 100000, backoff: { initial: 0s, multiplier: 1.0, max: 0s } }
-YAML
-
-trap "stop_daemon restart-latency" EXIT
+STARTED=()   # "install home config" of each daemon started
+PM2_HOME_DIR=""
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  for entry in "${STARTED[@]}"; do
+    read -r install home config <<<"$entry"
+    STIGMER_HOME="$home" "$install/bin/stigmer" server stop --config "$config" >/dev/null 2>&1 || true
+  done
+  [[ -n "$PM2_HOME_DIR" ]] && PM2_HOME="$PM2_HOME_DIR" "$PM2" kill >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-start_daemon restart-latency
-/usr/bin/python3 - "$TAG" "$KILLS" "$PAUSE" <<'PY'
+cat >"$WORK/stamp.c" <<'C'
+#include <fcntl.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (argc < 2) return 2;
+    int fd = open(argv[1], O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return 1;
+    dprintf(fd, "%d %lld\n", (int) getpid(), (long long) now.tv_sec * 1000000000LL + now.tv_nsec);
+    close(fd);
+    for (;;) pause();
+}
+C
+cc -O2 -static -o "$WORK/stamp" "$WORK/stamp.c" 2>/dev/null || cc -O2 -o "$WORK/stamp" "$WORK/stamp.c"
+
+PEERS=()   # "name stamps-file"
+start_stigmer() { # NAME INSTALL PORT
+  local name="$1" install="$2" port="$3" home="$WORK/$1-home" config="$WORK/$1.yaml"
+  cat >"$config" <<YAML
+daemon:
+  jmx: { host: 127.0.0.1, port: $port }
+components:
+  victim:
+    process: { command: ['$WORK/stamp', '$WORK/$name.stamps', '$RANDOM'] }
+    restart: { maxRestarts: 100000, backoff: { initial: 0s, multiplier: 1.0, max: 0s } }
+YAML
+  STARTED+=("$install $home $config")
+  if ! STIGMER_HOME="$home" "$install/bin/stigmer" server --config "$config" >"$WORK/$name.out" 2>&1; then
+    echo "restart-latency: $name did not start:" >&2
+    cat "$WORK/$name.out" >&2
+    exit 1
+  fi
+  PEERS+=("$name $WORK/$name.stamps")
+}
+start_stigmer stigmer "$ROOT" "$JMX_PORT"
+[[ -n "$BEFORE" ]] && start_stigmer stigmer-before "$BEFORE" $((JMX_PORT + 10))
+if [[ -n "$PM2" ]]; then
+  PM2_HOME_DIR="$WORK/pm2-home"
+  mkdir -p "$PM2_HOME_DIR"
+  printf '{"apps": [{"name": "victim", "script": "%s", "args": ["%s", "%s"], "interpreter": "none"}]}\n' \
+    "$WORK/stamp" "$WORK/pm2.stamps" "$RANDOM" >"$WORK/pm2.json"
+  PM2_HOME="$PM2_HOME_DIR" "$PM2" start "$WORK/pm2.json" >"$WORK/pm2.out" 2>&1 \
+    || { echo "restart-latency: PM2 did not start:" >&2; cat "$WORK/pm2.out" >&2; exit 1; }
+  PEERS+=("pm2 $WORK/pm2.stamps")
+fi
+
+/usr/bin/python3 - "$KILLS" "$PAUSE" "${PEERS[@]}" <<'PY'
 import os, signal, statistics, sys, time
-tag, kills, pause = sys.argv[1].encode(), int(sys.argv[2]), float(sys.argv[3])
+kills, pause = int(sys.argv[1]), float(sys.argv[2])
+peers = [entry.split(" ", 1) for entry in sys.argv[3:]]
 
-def runs_tag(pid):
+def stamps(path):
     try:
-        argv = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
-        return len(argv) > 1 and argv[1] == tag and argv[0].endswith(b"sleep")
-    except OSError:
-        return False
+        with open(path) as f:
+            return [tuple(int(x) for x in line.split()) for line in f if line.endswith("\n")]
+    except FileNotFoundError:
+        return []
 
-def find(exclude=None, limit=30.0):
+def wait_for(path, count, limit=30.0):
     end = time.monotonic() + limit
-    while time.monotonic() < end:
-        for p in os.listdir("/proc"):
-            if p.isdigit() and int(p) != exclude and runs_tag(p):
-                return int(p)
-        time.sleep(0.0002)
-    sys.exit(f"restart-latency: no `sleep {tag.decode()}` within {limit:.0f} s")
+    while True:
+        lines = stamps(path)
+        if len(lines) >= count:
+            return lines
+        if time.monotonic() > end:
+            sys.exit(f"restart-latency: {path}: no new instance within {limit:.0f} s")
+        time.sleep(0.005)
 
-times = []
-pid = find()
+for name, path in peers:
+    wait_for(path, 1)
+figures = {name: [] for name, _ in peers}
 for _ in range(kills):
-    time.sleep(pause)
-    known = set(os.listdir("/proc"))
-    t0 = time.perf_counter()
-    os.kill(pid, signal.SIGKILL)
-    new = None
-    while new is None:
-        for p in os.listdir("/proc"):
-            if p not in known and p.isdigit() and runs_tag(p):
-                new = int(p)
-                break
-        if time.perf_counter() - t0 > 30:
-            sys.exit("restart-latency: no new instance within 30 s")
-    times.append((time.perf_counter() - t0) * 1000)
-    pid = new
-times.sort()
-print(f"restart-latency: SIGKILL -> new pid, {kills} kills {pause:g} s apart: median {statistics.median(times):.1f} ms"
-      f" (min {times[0]:.1f}, max {times[-1]:.1f}); load average {open('/proc/loadavg').read().split()[:3]}")
+    for name, path in peers:
+        time.sleep(pause)
+        lines = stamps(path)
+        pid = lines[-1][0]
+        t0 = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+        os.kill(pid, signal.SIGKILL)
+        started = wait_for(path, len(lines) + 1)[len(lines)][1]
+        figures[name].append((started - t0) / 1e6)
+load = " ".join(open("/proc/loadavg").read().split()[:3])
+print(f"restart-latency: SIGKILL -> new instance's first instruction, {kills} kills each, {pause:g} s apart, in turn; load average {load}")
+for name, times in figures.items():
+    times.sort()
+    print(f"  {name:15s} median {statistics.median(times):6.2f} ms  (min {times[0]:.2f}, max {times[-1]:.2f})")
 PY

@@ -87,6 +87,22 @@ class BornInCgroupTest {
         i.stop(Duration.ofSeconds(1));
     }
 
+    /** A command the kernel will not run (its interpreter is missing): 127, and why on the log's last line. */
+    @ParameterizedTest
+    @EnumSource(BornInCgroup.Launcher.class)
+    void aCommandThatCannotRunEndsWith127AndSaysWhy(BornInCgroup.Launcher launcher) throws Exception {
+        Path script = Files.writeString(dir.resolve("orphan-script"), "#!/nonexistent/interpreter\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        ProcessRuntime runtime = bornInsideBy(launcher, "unrunnable", List.of(script.toString()));
+
+        Instance i = runtime.launch();
+
+        assertEquals(127, i.exited().get(20, TimeUnit.SECONDS).code());
+        List<String> log = Files.readAllLines(dir.resolve("unrunnable.log"));
+        assertEquals("stigmer: cannot run " + script + ": No such file or directory", log.get(log.size() - 1));
+        i.stop(Duration.ofSeconds(1));
+    }
+
     @ParameterizedTest
     @EnumSource(BornInCgroup.Launcher.class)
     void whereTheKernelRefusesTheCloneTheLauncherJoinsByAMoveAndIsTheInstance(BornInCgroup.Launcher launcher) throws Exception {
