@@ -87,7 +87,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
      * the scheduler's queue.
      */
     private final ArrayDeque<Input> postedWhileFeeding = new ArrayDeque<>();
-    /** Lines and events of the feed under way, told at its end ({@link #tellDeferred}); watchdog thread only. */
+    /** Lines, events and records of the feed under way, told at its end ({@link #tellDeferred}); watchdog thread only. */
     private final ArrayDeque<Effect> told = new ArrayDeque<>();
     /** The step under way defers its lines and events (watchdog thread only). */
     private boolean deferring;
@@ -244,9 +244,10 @@ public final class ComponentSupervisor implements SupervisedComponent {
     }
 
     /**
-     * The log lines and events deferred by the steps of one feed, in their order, once every other
-     * effect of it is carried out: a restart at backoff 0s is under way before the lines and
-     * notifications that tell of it. A line is still written before any event that follows it.
+     * The log lines, events and instance records deferred by the steps of one feed, in their order,
+     * once every other effect of it is carried out: a restart at backoff 0s is under way before the
+     * lines, notifications and files that tell of it. A line is still written before any event that
+     * follows it, and a record cleared before the next instance's is saved (in a later feed).
      */
     private void tellDeferred() {
         deferring = false;
@@ -255,13 +256,25 @@ public final class ComponentSupervisor implements SupervisedComponent {
         }
     }
 
-    /** Writes a line ({@link Effect.Log}) or sends an event ({@link Effect.Emit}). */
+    /** Writes a line ({@link Effect.Log}), sends an event ({@link Effect.Emit}) or keeps a record in the store. */
     private void tell(Effect effect) {
         if (effect instanceof Effect.Log e) {
             log(e.level(), e.line());
         } else if (effect instanceof Effect.Emit e) {
             emit(new ComponentEvent(config.name(), e.type(), e.from(), e.to(), e.message(), scheduler.now()));
+        } else if (effect instanceof Effect.SaveRecord e) {
+            store.save(config.name(), e.instance().record());
+        } else if (effect instanceof Effect.ClearRecord) {
+            store.clear(config.name());
+        } else if (effect instanceof Effect.RememberOperatorStop e) {
+            store.markStopped(config.name(), e.stopped());
         }
+    }
+
+    /** What {@link #tell} carries out: deferred, as a whole, while a restart at backoff 0s is under way. */
+    private static boolean told(Effect effect) {
+        return effect instanceof Effect.Log || effect instanceof Effect.Emit || effect instanceof Effect.SaveRecord
+                || effect instanceof Effect.ClearRecord || effect instanceof Effect.RememberOperatorStop;
     }
 
     private void step(Input input) {
@@ -269,7 +282,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
         // Published before the effects run, so listeners that read status() see the new state.
         snapshot = machine.snapshot();
         // A restart at backoff 0s launches in a later step of this feed (once the old instance is
-        // cleared): its lines wait until then, and so do the lines after them, to keep their order.
+        // cleared): its lines and records wait until then, and so do those after them, in order.
         deferring = !told.isEmpty() || machine.relaunchesOnceStopped();
         for (Effect effect : effects) {
             carryOut(effect);
@@ -311,7 +324,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
         // A probe's effects first: a passing run asks for these three alone.
         if (effect instanceof Effect.RunProbe e) {
             runProbe(e);
-        } else if (effect instanceof Effect.Log || effect instanceof Effect.Emit) {
+        } else if (told(effect)) {
             if (deferring) {
                 told.add(effect);
             } else {
@@ -342,12 +355,6 @@ public final class ComponentSupervisor implements SupervisedComponent {
             }
         } else if (effect instanceof Effect.CancelTimers) {
             cancelTimers();
-        } else if (effect instanceof Effect.SaveRecord e) {
-            store.save(config.name(), e.instance().record());
-        } else if (effect instanceof Effect.ClearRecord) {
-            store.clear(config.name());
-        } else if (effect instanceof Effect.RememberOperatorStop e) {
-            store.markStopped(config.name(), e.stopped());
         } else {
             throw new IllegalArgumentException("unknown effect " + effect);
         }

@@ -48,6 +48,22 @@ class CrashRestartWithoutStopThreadTest {
     private final RecordingLog log = new RecordingLog();
     /** The log as it was each time a launch was handed to a launch thread. */
     private final List<List<String>> linesAtLaunch = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What the instance store was asked, in order ("save PID", "clear"), and as it was at each launch. */
+    private final List<String> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<List<String>> recordsAtLaunch = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final InstanceStore store = new InstanceStore() {
+        public void save(String component, ai.stigmer.runtime.InstanceRecord record) {
+            records.add("save " + record.pid());
+        }
+
+        public void clear(String component) {
+            records.add("clear");
+        }
+
+        public java.util.Optional<ai.stigmer.runtime.InstanceRecord> load(String component) {
+            return java.util.Optional.empty();
+        }
+    };
     private final Containment containment = Containment.forHome(HOME);
     private ComponentSupervisor supervisor;
 
@@ -70,6 +86,7 @@ class CrashRestartWithoutStopThreadTest {
         ProcessRuntime runtime = new ProcessRuntime(config.name(), HOME, config.process(), dir.resolve("crashy.log"), containment);
         RuntimeThreads threads = new RuntimeThreads(LaunchGate.unlimited(), task -> {
             linesAtLaunch.add(List.copyOf(log.lines));
+            recordsAtLaunch.add(List.copyOf(records));
             blocking.execute(task);
         }, task -> {
             stopsOnAThread.incrementAndGet();
@@ -77,7 +94,7 @@ class CrashRestartWithoutStopThreadTest {
         });
         supervisor = new ComponentSupervisor(config, runtime, new Prober("crashy", new EnumMap<>(ProbeKind.class),
                 new EnumMap<>(ProbeKind.class)), new ExecutorScheduler(watchdog, Clock.systemUTC()), threads,
-                log, InstanceStore.NONE, new Backoff(config.restart().backoff(), () -> 0.5));
+                log, store, new Backoff(config.restart().backoff(), () -> 0.5));
         supervisor.start();
         return supervisor;
     }
@@ -110,6 +127,20 @@ class CrashRestartWithoutStopThreadTest {
         assertTrue(crash.size() >= 3 && crash.get(0).startsWith("WARN " + ComponentSupervisor.MARKED_UNHEALTHY)
                 && crash.stream().anyMatch(l -> l.startsWith("INFO " + ComponentSupervisor.RESTARTING_LINE)),
                 "then written, in their order: " + crash);
+    }
+
+    @Test
+    void theCrashedInstancesRecordIsClearedAfterTheRelaunchIsUnderWayAndBeforeTheNextIsSaved() throws Exception {
+        ComponentSupervisor s = supervise(List.of("sleep", "100000"));
+        long pid = Await.value("running", WAIT, s::status, st -> st.state() == State.RUNNING).pid();
+        Await.until("its record saved", WAIT, () -> records.contains("save " + pid));
+
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+        long next = Await.value("restarted", WAIT, s::status, st -> st.state() == State.RUNNING && st.pid() != pid).pid();
+        Await.until("the new record saved", WAIT, () -> records.contains("save " + next));
+        assertEquals(List.of("save " + pid), recordsAtLaunch.get(1), "no file work before the relaunch is handed over");
+        assertEquals(List.of("save " + pid, "clear", "save " + next), records);
     }
 
     @Test

@@ -35,6 +35,26 @@ final class Cgroup {
         Files.createDirectories(dir);
     }
 
+    /**
+     * Makes the directory; true if it was not there (then nothing can be inside it), false if it
+     * was. One mkdir where the parent exists, as it does after the first launch.
+     */
+    boolean createFresh() throws IOException {
+        if (dir.toFile().mkdir()) {
+            return true;
+        }
+        if (Files.isDirectory(dir)) {
+            return false;
+        }
+        Files.createDirectories(dir.getParent());
+        try {
+            Files.createDirectory(dir);
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        }
+    }
+
     boolean has(String file) {
         return Files.exists(dir.resolve(file));
     }
@@ -78,6 +98,14 @@ final class Cgroup {
             // gone or unreadable: no count
         }
         return OptionalLong.empty();
+    }
+
+    /**
+     * Removes the directory where nothing is inside (rmdir, which the kernel refuses while a process
+     * or a child cgroup is): true if it is gone, false if it is still there. No exception on the way.
+     */
+    boolean removeIfEmpty() {
+        return dir.toFile().delete() || !dir.toFile().exists();
     }
 
     /** Removes the directory if it is there and empty of processes; false if it could not. */

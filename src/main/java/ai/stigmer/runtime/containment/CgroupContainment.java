@@ -78,11 +78,14 @@ final class CgroupContainment extends Containment {
     @Override
     public Enclosure enclose(String component, String marker, ResourcesSpec resources) throws LaunchException {
         Cgroup cgroup = new Cgroup(base.dir().resolve(component));
-        // Whatever object stood for the previous instance (none after a daemon restart), what it
-        // left is in the component's cgroup.
-        clearLeftovers(component, new CgroupEnclosure(cgroup, basePath + "/" + component, Limits.NONE));
         try {
-            cgroup.create();
+            if (!cgroup.createFresh()) {
+                // Whatever object stood for the previous instance (none after a daemon restart), what
+                // it left is in the component's cgroup (one made just now holds nothing); the kill
+                // removes the cgroup, so it is made again.
+                clearLeftovers(component, new CgroupEnclosure(cgroup, basePath + "/" + component, Limits.NONE));
+                cgroup.create();
+            }
         } catch (IOException e) {
             throw new LaunchException("cannot create the cgroup " + cgroup + ": " + e.getMessage(), e);
         }

@@ -68,10 +68,21 @@ class CgroupEnclosure extends Enclosure {
         // The cgroup is what tells the instance's processes apart; the pid adds nothing.
     }
 
-    /** One read of {@code cgroup.procs} (and of a v1 limit's) tells: no scan of /proc. */
+    /**
+     * One removal tells where the cgroup is all there is: the kernel refuses to remove a cgroup
+     * while a process is inside. With a v1 limit cgroup as well, one read of each {@code cgroup.procs}.
+     */
     @Override
     public boolean clearIfEmpty() {
         if (finished()) {
+            return true;
+        }
+        if (limits().joinFiles().isEmpty()) {
+            if (!cgroup.removeIfEmpty()) {
+                return false;
+            }
+            limits().remove();
+            cleared();
             return true;
         }
         if (!members().isEmpty()) {

@@ -96,7 +96,9 @@ public final class ProcessRuntime implements ComponentRuntime {
         int[] answer = null;
         Optional<List<String>> bornInside = enclosure.bornInside(command);
         try {
-            Files.createDirectories(logFile.getParent());
+            if (!Files.isDirectory(logFile.getParent())) {
+                Files.createDirectories(logFile.getParent()); // which throws inside where it is there
+            }
             outputFrom = LastOutputLine.mark(logFile);
             answer = bornInside.isPresent() || enclosure.joins() ? PosixSpawn.pipe() : null;
             pid = PosixSpawn.spawn(bornInside.orElseGet(() -> enclosure.command(command)), env, logFile,
