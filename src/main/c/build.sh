@@ -9,7 +9,7 @@
 set -u
 src="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/stigmer-launch.c"
 out="$1/stigmer-launch-$2"
-if [[ -x "$out" && "$out" -nt "$src" ]]; then
+if [[ -x "$out" && "$out" -nt "$src" && "$out" -nt "${BASH_SOURCE[0]}" ]]; then
   exit 0
 fi
 mkdir -p "$1"

@@ -87,14 +87,15 @@ __attribute__((noreturn, used)) void launch_start(long *sp) {
 }
 
 /* The kernel enters here with argc, argv and the environment on the stack. */
-__asm__(".text\n"
+__asm__(".pushsection .text\n"
         ".global _start\n"
         "_start:\n"
         "  xor %rbp, %rbp\n"
         "  mov %rsp, %rdi\n"
         "  and $-16, %rsp\n"
         "  call launch_start\n"
-        "  hlt\n");
+        "  hlt\n"
+        ".popsection\n");
 #else
 #include <errno.h>
 #include <unistd.h>
@@ -153,52 +154,177 @@ static char *decimal(long value, char *digits) {
     return p;
 }
 
-/* The C library's words for the errors a launch meets; the number for the others. */
-static const char *describe(long error, char *digits) {
-    switch (error) {
-    case EPERM: return "Operation not permitted";
-    case ENOENT: return "No such file or directory";
-    case EINTR: return "Interrupted system call";
-    case EIO: return "Input/output error";
-    case E2BIG: return "Argument list too long";
-    case ENOEXEC: return "Exec format error";
-    case EBADF: return "Bad file descriptor";
-    case EAGAIN: return "Resource temporarily unavailable";
-    case ENOMEM: return "Cannot allocate memory";
-    case EACCES: return "Permission denied";
-    case EFAULT: return "Bad address";
-    case EBUSY: return "Device or resource busy";
-    case ENOTDIR: return "Not a directory";
-    case EISDIR: return "Is a directory";
-    case EINVAL: return "Invalid argument";
-    case EMFILE: return "Too many open files";
-    case ETXTBSY: return "Text file busy";
-    case ENOSPC: return "No space left on device";
-    case EROFS: return "Read-only file system";
-    case ENAMETOOLONG: return "File name too long";
-    case ENOSYS: return "Function not implemented";
-    case ELOOP: return "Too many levels of symbolic links";
-    case EOPNOTSUPP: return "Operation not supported";
-    default: {
-        /* digits has 32 bytes: the number at its end, "error " before it */
-        char *n = decimal(error, digits + 8) - 6;
-        for (int i = 0; i < 6; i++) {
-            n[i] = "error "[i];
-        }
-        return n;
-    }
-    }
-}
+#ifdef STIGMER_FREESTANDING
+/* strerror() of glibc in the C locale, for the x86-64 numbers 1..133 (EHWPOISON); generated. */
+static const char *const words[] = {
+    [1] = "Operation not permitted",
+    [2] = "No such file or directory",
+    [3] = "No such process",
+    [4] = "Interrupted system call",
+    [5] = "Input/output error",
+    [6] = "No such device or address",
+    [7] = "Argument list too long",
+    [8] = "Exec format error",
+    [9] = "Bad file descriptor",
+    [10] = "No child processes",
+    [11] = "Resource temporarily unavailable",
+    [12] = "Cannot allocate memory",
+    [13] = "Permission denied",
+    [14] = "Bad address",
+    [15] = "Block device required",
+    [16] = "Device or resource busy",
+    [17] = "File exists",
+    [18] = "Invalid cross-device link",
+    [19] = "No such device",
+    [20] = "Not a directory",
+    [21] = "Is a directory",
+    [22] = "Invalid argument",
+    [23] = "Too many open files in system",
+    [24] = "Too many open files",
+    [25] = "Inappropriate ioctl for device",
+    [26] = "Text file busy",
+    [27] = "File too large",
+    [28] = "No space left on device",
+    [29] = "Illegal seek",
+    [30] = "Read-only file system",
+    [31] = "Too many links",
+    [32] = "Broken pipe",
+    [33] = "Numerical argument out of domain",
+    [34] = "Numerical result out of range",
+    [35] = "Resource deadlock avoided",
+    [36] = "File name too long",
+    [37] = "No locks available",
+    [38] = "Function not implemented",
+    [39] = "Directory not empty",
+    [40] = "Too many levels of symbolic links",
+    [42] = "No message of desired type",
+    [43] = "Identifier removed",
+    [44] = "Channel number out of range",
+    [45] = "Level 2 not synchronized",
+    [46] = "Level 3 halted",
+    [47] = "Level 3 reset",
+    [48] = "Link number out of range",
+    [49] = "Protocol driver not attached",
+    [50] = "No CSI structure available",
+    [51] = "Level 2 halted",
+    [52] = "Invalid exchange",
+    [53] = "Invalid request descriptor",
+    [54] = "Exchange full",
+    [55] = "No anode",
+    [56] = "Invalid request code",
+    [57] = "Invalid slot",
+    [59] = "Bad font file format",
+    [60] = "Device not a stream",
+    [61] = "No data available",
+    [62] = "Timer expired",
+    [63] = "Out of streams resources",
+    [64] = "Machine is not on the network",
+    [65] = "Package not installed",
+    [66] = "Object is remote",
+    [67] = "Link has been severed",
+    [68] = "Advertise error",
+    [69] = "Srmount error",
+    [70] = "Communication error on send",
+    [71] = "Protocol error",
+    [72] = "Multihop attempted",
+    [73] = "RFS specific error",
+    [74] = "Bad message",
+    [75] = "Value too large for defined data type",
+    [76] = "Name not unique on network",
+    [77] = "File descriptor in bad state",
+    [78] = "Remote address changed",
+    [79] = "Can not access a needed shared library",
+    [80] = "Accessing a corrupted shared library",
+    [81] = ".lib section in a.out corrupted",
+    [82] = "Attempting to link in too many shared libraries",
+    [83] = "Cannot exec a shared library directly",
+    [84] = "Invalid or incomplete multibyte or wide character",
+    [85] = "Interrupted system call should be restarted",
+    [86] = "Streams pipe error",
+    [87] = "Too many users",
+    [88] = "Socket operation on non-socket",
+    [89] = "Destination address required",
+    [90] = "Message too long",
+    [91] = "Protocol wrong type for socket",
+    [92] = "Protocol not available",
+    [93] = "Protocol not supported",
+    [94] = "Socket type not supported",
+    [95] = "Operation not supported",
+    [96] = "Protocol family not supported",
+    [97] = "Address family not supported by protocol",
+    [98] = "Address already in use",
+    [99] = "Cannot assign requested address",
+    [100] = "Network is down",
+    [101] = "Network is unreachable",
+    [102] = "Network dropped connection on reset",
+    [103] = "Software caused connection abort",
+    [104] = "Connection reset by peer",
+    [105] = "No buffer space available",
+    [106] = "Transport endpoint is already connected",
+    [107] = "Transport endpoint is not connected",
+    [108] = "Cannot send after transport endpoint shutdown",
+    [109] = "Too many references: cannot splice",
+    [110] = "Connection timed out",
+    [111] = "Connection refused",
+    [112] = "Host is down",
+    [113] = "No route to host",
+    [114] = "Operation already in progress",
+    [115] = "Operation now in progress",
+    [116] = "Stale file handle",
+    [117] = "Structure needs cleaning",
+    [118] = "Not a XENIX named type file",
+    [119] = "No XENIX semaphores available",
+    [120] = "Is a named type file",
+    [121] = "Remote I/O error",
+    [122] = "Disk quota exceeded",
+    [123] = "No medium found",
+    [124] = "Wrong medium type",
+    [125] = "Operation canceled",
+    [126] = "Required key not available",
+    [127] = "Key has expired",
+    [128] = "Key has been revoked",
+    [129] = "Key was rejected by service",
+    [130] = "Owner died",
+    [131] = "State not recoverable",
+    [132] = "Operation not possible due to RF-kill",
+    [133] = "Memory page has hardware error",
+};
 
-/* One line on stderr: the parts given, then ": " and the error's words. */
-static void say(const char *a, const char *b, long error) {
-    char line[4096 + 256], digits[32];
-    char *at = line, *end = line + sizeof line - 1;
-    if (append(&at, end, a) && append(&at, end, b) && append(&at, end, ": ")) {
-        append(&at, end, describe(error, digits));
+/* strerror(error) as the C library says it in the C locale. */
+static const char *describe(long error, char *digits) {
+    if (error > 0 && error < (long) (sizeof words / sizeof words[0]) && words[error] != NULL) {
+        return words[error];
     }
-    *at++ = '\n';
-    sys(__NR_write, 2, (long) line, at - line, 0, 0);
+    /* digits has 40 bytes: the number at its end, "Unknown error " (14) before it */
+    char *n = decimal(error, digits + 16) - 14;
+    for (int i = 0; i < 14; i++) {
+        n[i] = "Unknown error "[i];
+    }
+    return n;
+}
+#else
+#include <string.h>
+
+static const char *describe(long error, char *digits) {
+    (void) digits;
+    return strerror((int) error);
+}
+#endif
+
+/* struct iovec, spelled out (no C library headers here). */
+struct launch_iovec {
+    const void *base;
+    size_t length;
+};
+
+/* One line on stderr, whole whatever its length: the parts given, then ": " and the error's words. */
+static void say(const char *a, const char *b, long error) {
+    char digits[40];
+    const char *why = describe(error, digits);
+    struct launch_iovec line[] = {
+        {a, length(a)}, {b, length(b)}, {": ", 2}, {why, length(why)}, {"\n", 1},
+    };
+    sys(__NR_writev, 2, (long) line, sizeof line / sizeof line[0], 0, 0);
 }
 
 static void answer(const char *text) {

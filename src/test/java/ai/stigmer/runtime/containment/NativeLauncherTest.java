@@ -45,6 +45,20 @@ class NativeLauncherTest {
         assertFalse(image.contains("__libc_start_main"), "no C library start-up linked in");
     }
 
+    /** Its last line names what it could not join whole, however long (the daemon reads that line). */
+    @Test
+    void aCgroupItCannotJoinIsNamedWholeOnItsLastLine() throws Exception {
+        Path built = NativeLauncher.beside(BornInCgroup.class).filter(Files::isRegularFile).orElse(null);
+        assumeTrue(built != null, "no native launcher built here");
+        String missing = "/nonexistent/" + "d".repeat(5000);
+        Process p = new ProcessBuilder(built.toString(), missing, "--", "/bin/true")
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertEquals(125, p.waitFor());
+        assertEquals(Enclosure.JOIN_FAILED + " " + missing + ": File name too long\n", out);
+    }
+
     @Test
     void aLauncherOthersCouldChangeIsPassedOver() throws Exception {
         Path built = NativeLauncher.beside(BornInCgroup.class).filter(Files::isRegularFile).orElse(null);
