@@ -65,6 +65,8 @@ public final class ComponentSupervisor implements SupervisedComponent {
     /** The ERROR line and the start of the {@code .failed} message when a stop could not be proven done. */
     public static final String STOP_FAILED =
             "Component stop failed, its instance may still run - manual intervention required";
+    /** The longest a restart at backoff 0s holds back the lines, events and records that tell of it. */
+    static final Duration HOLD = Duration.ofMillis(50);
 
     private final ComponentConfig config;
     private final ComponentRuntime runtime;
@@ -91,6 +93,10 @@ public final class ComponentSupervisor implements SupervisedComponent {
     private final ArrayDeque<Effect> told = new ArrayDeque<>();
     /** The step under way defers its lines and events (watchdog thread only). */
     private boolean deferring;
+    /** The feed under way handed a restart at backoff 0s to a launch thread (watchdog thread only). */
+    private boolean relaunched;
+    /** Tells what a relaunch's feed held back, if no later feed has ({@link #HOLD}). */
+    private Scheduler.Cancellable holdTimer;
     /**
      * The thread feeding the machine, null between inputs. Only the watchdog thread writes it, so any
      * other thread finds it null or the watchdog thread, never itself: {@link #post} needs no lock.
@@ -232,15 +238,44 @@ public final class ComponentSupervisor implements SupervisedComponent {
         }
         feeding = Thread.currentThread();
         try {
+            tellHeld();
             step(input);
             for (Input next = postedWhileFeeding.poll(); next != null; next = postedWhileFeeding.poll()) {
                 step(next);
             }
         } finally {
             feeding = null;
-            tellDeferred();
+            if (relaunched && !told.isEmpty()) {
+                hold();
+            } else {
+                tellDeferred();
+            }
         }
         settle();
+    }
+
+    /**
+     * After a restart at backoff 0s was handed to a launch thread, its lines, events and records
+     * wait for the next input (the launch's outcome, a few milliseconds later) or {@link #HOLD},
+     * whichever comes first: written now, they would take the CPU from the launch they tell of.
+     */
+    private void hold() {
+        relaunched = false;
+        deferring = false;
+        holdTimer = scheduler.schedule(() -> {
+            holdTimer = null;
+            tellDeferred();
+            settle();
+        }, HOLD);
+    }
+
+    /** What a relaunch's feed held back, told before anything that follows it. */
+    private void tellHeld() {
+        if (holdTimer != null) {
+            holdTimer.cancel();
+            holdTimer = null;
+        }
+        tellDeferred();
     }
 
     /**
@@ -291,10 +326,10 @@ public final class ComponentSupervisor implements SupervisedComponent {
 
     /**
      * Completes the commands waiting for the machine to have no stop in flight; after the feed's lines
-     * are written, so a caller that waited for a command finds the lines it caused in the log.
+     * are written (held ones too), so a caller that waited for a command finds the lines it caused in the log.
      */
     private void settle() {
-        if (!machine.stopping() && !settling.isEmpty()) {
+        if (!machine.stopping() && !settling.isEmpty() && told.isEmpty()) {
             String failure = machine.stopFailure();
             for (CompletableFuture<Void> f : settling) {
                 if (failure == null) {
@@ -340,6 +375,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
                 previous.cancel();
             }
         } else if (effect instanceof Effect.Launch e) {
+            relaunched |= deferring;
             calls.launch(e.gen());
         } else if (effect instanceof Effect.CancelLaunch e) {
             calls.cancelLaunch(e.gen());

@@ -58,6 +58,8 @@ final class FakeRuntime implements ComponentRuntime {
         String drift = "";
         /** Non-empty for an instance that stands for a container. */
         String containerId = "";
+        /** When set, an ended instance left nothing to stop ({@link #clearIfEnded}), as a crashed process alone in its cgroup. */
+        volatile boolean clearsAtOnce;
 
         FakeInstance(long pid) {
             this.pid = pid;
@@ -85,6 +87,11 @@ final class FakeRuntime implements ComponentRuntime {
         @Override
         public boolean isAlive() {
             return !exited.isDone();
+        }
+
+        @Override
+        public boolean clearIfEnded() {
+            return clearsAtOnce && exited.isDone();
         }
 
         @Override

@@ -94,6 +94,57 @@ class RestartRulesTest {
         assertEquals(started, h.scheduler.nanoTime(), "no timer waited for");
     }
 
+    /**
+     * A crash that left nothing to stop is relaunched within the watchdog's task that saw it; the
+     * lines, events and records that tell of it wait for the relaunch's outcome, so as not to take
+     * the CPU from it, and are then told first, in their order.
+     */
+    @Test
+    void zeroInitialBackoffTellsOfTheCrashOnceTheRelaunchAnswers() {
+        DeferredExecutor blocking = new DeferredExecutor();
+        Harness h = new Harness(Harness.component(AT_ONCE, null, null, null), blocking);
+        h.runtime.onLaunch = i -> i.clearsAtOnce = true;
+        h.start();
+        blocking.runAll(h.scheduler);
+        int before = h.log.lines.size();
+        int eventsBefore = h.events.size();
+
+        h.runtime.last().exit(1);
+        h.scheduler.runDue();
+        assertEquals(1, blocking.pending(), "the relaunch, handed to a launch thread");
+        assertEquals(before, h.log.lines.size(), "nothing written while it launches: " + h.log.lines);
+        assertEquals(eventsBefore, h.events.size(), "nothing sent");
+        assertEquals(State.STARTING, h.state(), "the state is published at once all the same");
+
+        blocking.runOne(h.scheduler);
+        List<String> told = h.log.lines.subList(before, h.log.lines.size());
+        assertTrue(told.get(0).startsWith("WARN " + ComponentSupervisor.MARKED_UNHEALTHY), "the crash first: " + told);
+        assertTrue(told.indexOf("INFO Restarting component (attempt 1/10) in 0s") > 0, "then the restart: " + told);
+        assertEquals(State.RUNNING, h.state());
+        assertTrue(h.events.size() > eventsBefore);
+    }
+
+    /** A relaunch that does not answer holds its lines no longer than {@link ComponentSupervisor#HOLD}. */
+    @Test
+    void zeroInitialBackoffHoldsItsLinesNoLongerThanTheHold() {
+        DeferredExecutor blocking = new DeferredExecutor();
+        Harness h = new Harness(Harness.component(AT_ONCE, null, null, null), blocking);
+        h.runtime.onLaunch = i -> i.clearsAtOnce = true;
+        h.start();
+        blocking.runAll(h.scheduler);
+        int before = h.log.lines.size();
+
+        h.runtime.last().exit(1);
+        h.scheduler.runDue();
+        h.scheduler.advance(ComponentSupervisor.HOLD.minusNanos(1));
+        assertEquals(before, h.log.lines.size(), "held");
+
+        h.scheduler.advance(Duration.ofNanos(1));
+        assertEquals(1, blocking.pending(), "the relaunch has not answered");
+        assertEquals(1, h.log.count("WARN", ComponentSupervisor.MARKED_UNHEALTHY + " (exited with code 1)"), "told: " + h.log.lines);
+        assertEquals(1, h.log.count("INFO", "Restarting component (attempt 1/10) in 0s"));
+    }
+
     /** Closed for a shutdown: a launch that fails then at backoff 0s is not tried again (nor was it with the 0 s timer). */
     @Test
     void zeroInitialBackoffLaunchesNothingOnceClosed() {
