@@ -1,9 +1,7 @@
 package ai.stigmer.os;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -21,41 +19,37 @@ public final class LibC {
     private static final int O_CLOEXEC = 02000000;
     private static final int SMALL_FILE = 4096;
 
-    private interface C extends Library {
-        int kill(int pid, int sig) throws LastErrorException;
-
-        NativeLong read(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
-
-        NativeLong write(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
-
-        int poll(Pointer fds, NativeLong nfds, int timeout) throws LastErrorException;
-
-        int pipe2(int[] fds, int flags) throws LastErrorException;
-
-        int eventfd(int initval, int flags) throws LastErrorException;
-
-        int syscall(NativeLong number, int arg1, int arg2) throws LastErrorException;
-    }
-
-    private static final C C_LIB = Native.load("c", C.class);
-
     /**
-     * The calls a probe makes many times a second, bound by JNA's direct mapping: a JNI call each,
-     * without the reflective proxy of an interface mapping, which cost more than the system calls.
+     * Bound by JNA's direct mapping: a JNI call each, without the reflective proxy of an interface
+     * mapping, which cost more than the system calls (a probe reads /proc many times a second) and,
+     * run cold as a restart runs them (the exit loop's poll and close, the launch's pipe and answer),
+     * about 0.1 ms a call. {@code long} for {@code size_t}, {@code ssize_t} and {@code nfds_t}: the
+     * daemon runs on 64-bit Linux only.
      */
     private static final class Direct {
         static {
             Native.register("c");
         }
 
+        static native int kill(int pid, int sig) throws LastErrorException;
+
         static native int open(byte[] path, int flags) throws LastErrorException;
 
         static native long read(int fd, byte[] buffer, long count) throws LastErrorException;
 
+        static native long write(int fd, byte[] buffer, long count) throws LastErrorException;
+
         static native int close(int fd) throws LastErrorException;
+
+        static native int poll(Pointer fds, long nfds, int timeout) throws LastErrorException;
+
+        static native int pipe2(int[] fds, int flags) throws LastErrorException;
+
+        static native int eventfd(int initval, int flags) throws LastErrorException;
+
+        static native long syscall(long number, int arg1, int arg2) throws LastErrorException;
     }
+
     /** One buffer per thread for {@link #readSmallFile}: probes read /proc files many times a second. */
     private static final ThreadLocal<byte[]> SMALL_BUFFER = ThreadLocal.withInitial(() -> new byte[SMALL_FILE]);
 
@@ -64,7 +58,7 @@ public final class LibC {
     /** Sends {@code sig}; false if no such process (ESRCH). Other errors are thrown. */
     public static boolean kill(long pid, int sig) {
         try {
-            C_LIB.kill(Math.toIntExact(pid), sig);
+            Direct.kill(Math.toIntExact(pid), sig);
             return true;
         } catch (LastErrorException e) {
             if (e.getErrorCode() == ESRCH) {
@@ -112,39 +106,39 @@ public final class LibC {
 
     /** read(2) into {@code buffer}: the count, 0 at end of file; errors (EAGAIN, EINTR …) thrown. */
     public static int read(int fd, byte[] buffer, int count) throws LastErrorException {
-        return C_LIB.read(fd, buffer, new NativeLong(count)).intValue();
+        return (int) Direct.read(fd, buffer, count);
     }
 
     /** write(2) of {@code count} bytes of {@code buffer}. */
     public static int write(int fd, byte[] buffer, int count) throws LastErrorException {
-        return C_LIB.write(fd, buffer, new NativeLong(count)).intValue();
+        return (int) Direct.write(fd, buffer, count);
     }
 
     /** poll(2) on {@code count} {@code struct pollfd} laid out at {@code fds}. */
     public static int poll(Pointer fds, int count, int timeoutMillis) throws LastErrorException {
-        return C_LIB.poll(fds, new NativeLong(count), timeoutMillis);
+        return Direct.poll(fds, count, timeoutMillis);
     }
 
     /** A pipe, both ends created with {@code flags} (O_CLOEXEC …): {read, write}. */
     public static int[] pipe2(int flags) throws LastErrorException {
         int[] fds = new int[2];
-        C_LIB.pipe2(fds, flags);
+        Direct.pipe2(fds, flags);
         return fds;
     }
 
     public static int eventfd(int initialValue, int flags) throws LastErrorException {
-        return C_LIB.eventfd(initialValue, flags);
+        return Direct.eventfd(initialValue, flags);
     }
 
     /** A raw system call with two int arguments (pidfd_open and the like). */
     public static int syscall(long number, int arg1, int arg2) throws LastErrorException {
-        return C_LIB.syscall(new NativeLong(number), arg1, arg2);
+        return (int) Direct.syscall(number, arg1, arg2);
     }
 
     /** Closes {@code fd}; one closed already (or never valid) has nothing to release. */
     public static void close(int fd) {
         try {
-            C_LIB.close(fd);
+            Direct.close(fd);
         } catch (LastErrorException e) {
             // nothing to release
         }

@@ -1,7 +1,6 @@
 package ai.stigmer.os;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -22,11 +21,14 @@ public final class Waitid {
     // siginfo_t on Linux (x86_64, aarch64): si_code at 8, then the SIGCHLD fields si_pid at 16, si_status at 24.
     private static final int SIGINFO_SIZE = 128;
 
-    private interface C extends Library {
-        int waitid(int idType, int id, Pointer info, int options) throws LastErrorException;
-    }
+    /** Direct mapping: the exit loop reaps cold, and an interface mapping's proxy cost more than the call. */
+    private static final class Direct {
+        static {
+            Native.register("c");
+        }
 
-    private static final C C_LIB = Native.load("c", C.class);
+        static native int waitid(int idType, int id, Pointer info, int options) throws LastErrorException;
+    }
 
     private Waitid() {}
 
@@ -49,7 +51,7 @@ public final class Waitid {
             info.clear();
             while (true) {
                 try {
-                    C_LIB.waitid(P_PID, Math.toIntExact(pid), info, WEXITED | flags);
+                    Direct.waitid(P_PID, Math.toIntExact(pid), info, WEXITED | flags);
                     break;
                 } catch (LastErrorException e) {
                     if (e.getErrorCode() == ECHILD) {
