@@ -8,9 +8,11 @@ import ai.stigmer.runtime.ComponentRuntime;
 import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.StopFailedException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -65,7 +67,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
     /** The ERROR line and the start of the {@code .failed} message when a stop could not be proven done. */
     public static final String STOP_FAILED =
             "Component stop failed, its instance may still run - manual intervention required";
-    /** The longest a restart at backoff 0s holds back the lines, events and records that tell of it. */
+    /** The longest a restart at backoff 0s holds back the events and records that tell of it. */
     static final Duration HOLD = Duration.ofMillis(50);
 
     private final ComponentConfig config;
@@ -90,8 +92,10 @@ public final class ComponentSupervisor implements SupervisedComponent {
      */
     private final ArrayDeque<Input> postedWhileFeeding = new ArrayDeque<>();
     /** Lines, events and records of the feed under way, told at its end ({@link #tellDeferred}); watchdog thread only. */
-    private final ArrayDeque<Effect> told = new ArrayDeque<>();
-    /** The step under way defers its lines and events (watchdog thread only). */
+    private final ArrayDeque<Told> told = new ArrayDeque<>();
+    /** Events and records of a relaunch's feed, held until its outcome ({@link #hold}); watchdog thread only. */
+    private final ArrayDeque<Told> held = new ArrayDeque<>();
+    /** The step under way defers its lines, events and records (watchdog thread only). */
     private boolean deferring;
     /** The feed under way handed a restart at backoff 0s to a launch thread (watchdog thread only). */
     private boolean relaunched;
@@ -245,28 +249,45 @@ public final class ComponentSupervisor implements SupervisedComponent {
             }
         } finally {
             feeding = null;
-            if (relaunched && !told.isEmpty()) {
+            if (relaunched) {
                 hold();
-            } else {
-                tellDeferred();
             }
+            tellDeferred();
         }
         settle();
     }
 
+    /** A line, event or record deferred, with the time it happened (an event carries that time). */
+    private record Told(Effect effect, Instant at) {}
+
     /**
-     * After a restart at backoff 0s was handed to a launch thread, its lines, events and records
+     * After a restart at backoff 0s was handed to a launch thread, the events and records of its feed
      * wait for the next input (the launch's outcome, a few milliseconds later) or {@link #HOLD},
-     * whichever comes first: written now, they would take the CPU from the launch they tell of.
+     * whichever comes first: sent now, they would wake the notification thread and write files while
+     * the launch they tell of needs the CPU. The lines are written at once, before the new instance
+     * can write any of its own to the same log.
      */
     private void hold() {
         relaunched = false;
-        deferring = false;
-        holdTimer = scheduler.schedule(() -> {
-            holdTimer = null;
-            tellDeferred();
-            settle();
-        }, HOLD);
+        for (Iterator<Told> it = told.iterator(); it.hasNext(); ) {
+            Told t = it.next();
+            if (!(t.effect() instanceof Effect.Log)) {
+                held.add(t);
+                it.remove();
+            }
+        }
+        if (held.isEmpty() || holdTimer != null) {
+            return;
+        }
+        try {
+            holdTimer = scheduler.schedule(() -> {
+                holdTimer = null;
+                tellAll(held);
+                settle();
+            }, HOLD);
+        } catch (RuntimeException shutDown) {
+            tellAll(held); // the watchdog is shutting down: no later input will come
+        }
     }
 
     /** What a relaunch's feed held back, told before anything that follows it. */
@@ -275,7 +296,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
             holdTimer.cancel();
             holdTimer = null;
         }
-        tellDeferred();
+        tellAll(held);
     }
 
     /**
@@ -286,17 +307,30 @@ public final class ComponentSupervisor implements SupervisedComponent {
      */
     private void tellDeferred() {
         deferring = false;
-        for (Effect effect = told.poll(); effect != null; effect = told.poll()) {
-            tell(effect);
+        tellAll(told);
+    }
+
+    private void tellAll(ArrayDeque<Told> queue) {
+        for (Told t = queue.poll(); t != null; t = queue.poll()) {
+            try {
+                tell(t.effect(), t.at());
+            } catch (RuntimeException e) {
+                // Nothing told may cost the machine its next input: said, and passed over.
+                try {
+                    log.warn("Could not carry out " + t.effect() + ": " + e);
+                } catch (RuntimeException ignored) {
+                    // the log itself fails: nowhere left to say it
+                }
+            }
         }
     }
 
-    /** Writes a line ({@link Effect.Log}), sends an event ({@link Effect.Emit}) or keeps a record in the store. */
-    private void tell(Effect effect) {
+    /** Writes a line ({@link Effect.Log}), sends an event ({@link Effect.Emit}) of time {@code at} or keeps a record in the store. */
+    private void tell(Effect effect, Instant at) {
         if (effect instanceof Effect.Log e) {
             log(e.level(), e.line());
         } else if (effect instanceof Effect.Emit e) {
-            emit(new ComponentEvent(config.name(), e.type(), e.from(), e.to(), e.message(), scheduler.now()));
+            emit(new ComponentEvent(config.name(), e.type(), e.from(), e.to(), e.message(), at));
         } else if (effect instanceof Effect.SaveRecord e) {
             store.save(config.name(), e.instance().record());
         } else if (effect instanceof Effect.ClearRecord) {
@@ -329,7 +363,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
      * are written (held ones too), so a caller that waited for a command finds the lines it caused in the log.
      */
     private void settle() {
-        if (!machine.stopping() && !settling.isEmpty() && told.isEmpty()) {
+        if (!machine.stopping() && !settling.isEmpty() && told.isEmpty() && held.isEmpty()) {
             String failure = machine.stopFailure();
             for (CompletableFuture<Void> f : settling) {
                 if (failure == null) {
@@ -361,9 +395,9 @@ public final class ComponentSupervisor implements SupervisedComponent {
             runProbe(e);
         } else if (told(effect)) {
             if (deferring) {
-                told.add(effect);
+                told.add(new Told(effect, scheduler.now()));
             } else {
-                tell(effect);
+                tell(effect, scheduler.now());
             }
         } else if (effect instanceof Effect.ScheduleProbe e) {
             // On the whole second: the probes due then share one wake of the watchdog (ProbeTicks).

@@ -95,54 +95,84 @@ class RestartRulesTest {
     }
 
     /**
-     * A crash that left nothing to stop is relaunched within the watchdog's task that saw it; the
-     * lines, events and records that tell of it wait for the relaunch's outcome, so as not to take
-     * the CPU from it, and are then told first, in their order.
+     * A crash that left nothing to stop is relaunched within the watchdog's task that saw it; its
+     * lines follow the handover at once (before the new instance can write to the same log), while
+     * its events wait for the relaunch's outcome, so as not to take the CPU from it, and then go out
+     * in their order, with the time they happened.
      */
     @Test
-    void zeroInitialBackoffTellsOfTheCrashOnceTheRelaunchAnswers() {
+    void zeroInitialBackoffSendsTheCrashsEventsOnceTheRelaunchAnswers() {
         DeferredExecutor blocking = new DeferredExecutor();
         Harness h = new Harness(Harness.component(AT_ONCE, null, null, null), blocking);
         h.runtime.onLaunch = i -> i.clearsAtOnce = true;
         h.start();
         blocking.runAll(h.scheduler);
-        int before = h.log.lines.size();
         int eventsBefore = h.events.size();
+        java.time.Instant crashed = h.scheduler.now();
 
         h.runtime.last().exit(1);
         h.scheduler.runDue();
         assertEquals(1, blocking.pending(), "the relaunch, handed to a launch thread");
-        assertEquals(before, h.log.lines.size(), "nothing written while it launches: " + h.log.lines);
-        assertEquals(eventsBefore, h.events.size(), "nothing sent");
+        assertEquals(1, h.log.count("WARN", ComponentSupervisor.MARKED_UNHEALTHY + " (exited with code 1)"),
+                "the lines are written: " + h.log.lines);
+        assertEquals(1, h.log.count("INFO", "Restarting component (attempt 1/10) in 0s"));
+        assertEquals(eventsBefore, h.events.size(), "no event sent while it launches");
         assertEquals(State.STARTING, h.state(), "the state is published at once all the same");
 
+        h.scheduler.advance(Duration.ofMillis(3));
         blocking.runOne(h.scheduler);
-        List<String> told = h.log.lines.subList(before, h.log.lines.size());
-        assertTrue(told.get(0).startsWith("WARN " + ComponentSupervisor.MARKED_UNHEALTHY), "the crash first: " + told);
-        assertTrue(told.indexOf("INFO Restarting component (attempt 1/10) in 0s") > 0, "then the restart: " + told);
+        List<ComponentEvent> sent = h.events.subList(eventsBefore, h.events.size());
+        List<ComponentEvent.Type> kinds = sent.stream().map(ComponentEvent::type).toList();
+        assertTrue(kinds.indexOf(ComponentEvent.Type.UNHEALTHY) >= 0
+                && kinds.indexOf(ComponentEvent.Type.UNHEALTHY) < kinds.indexOf(ComponentEvent.Type.RESTARTING),
+                "the crash's events, in their order: " + kinds);
+        assertEquals(crashed, sent.get(kinds.indexOf(ComponentEvent.Type.UNHEALTHY)).at(), "with the time of the crash");
+        assertEquals(1, kinds.stream().filter(k -> k == ComponentEvent.Type.UNHEALTHY).count(), "once");
         assertEquals(State.RUNNING, h.state());
-        assertTrue(h.events.size() > eventsBefore);
     }
 
-    /** A relaunch that does not answer holds its lines no longer than {@link ComponentSupervisor#HOLD}. */
+    /** A relaunch that does not answer holds its events no longer than {@link ComponentSupervisor#HOLD}. */
     @Test
-    void zeroInitialBackoffHoldsItsLinesNoLongerThanTheHold() {
+    void zeroInitialBackoffHoldsItsEventsNoLongerThanTheHold() {
         DeferredExecutor blocking = new DeferredExecutor();
         Harness h = new Harness(Harness.component(AT_ONCE, null, null, null), blocking);
         h.runtime.onLaunch = i -> i.clearsAtOnce = true;
         h.start();
         blocking.runAll(h.scheduler);
-        int before = h.log.lines.size();
+        int eventsBefore = h.events.size();
 
         h.runtime.last().exit(1);
         h.scheduler.runDue();
         h.scheduler.advance(ComponentSupervisor.HOLD.minusNanos(1));
-        assertEquals(before, h.log.lines.size(), "held");
+        assertEquals(eventsBefore, h.events.size(), "held");
 
         h.scheduler.advance(Duration.ofNanos(1));
         assertEquals(1, blocking.pending(), "the relaunch has not answered");
-        assertEquals(1, h.log.count("WARN", ComponentSupervisor.MARKED_UNHEALTHY + " (exited with code 1)"), "told: " + h.log.lines);
-        assertEquals(1, h.log.count("INFO", "Restarting component (attempt 1/10) in 0s"));
+        assertTrue(h.events.subList(eventsBefore, h.events.size()).stream()
+                .anyMatch(e -> e.type() == ComponentEvent.Type.UNHEALTHY), "sent: " + h.events);
+    }
+
+    /** An operator's stop while the events of a relaunch are held: they go out first, and the stop completes after them. */
+    @Test
+    void heldEventsGoOutBeforeAStopThatFollowsAndItsCompletion() throws Exception {
+        DeferredExecutor blocking = new DeferredExecutor();
+        Harness h = new Harness(Harness.component(AT_ONCE, null, null, null), blocking);
+        h.runtime.onLaunch = i -> i.clearsAtOnce = true;
+        h.start();
+        blocking.runAll(h.scheduler);
+        h.runtime.last().exit(1);
+        h.scheduler.runDue();
+        int eventsBefore = h.events.size();
+
+        java.util.concurrent.CompletableFuture<Void> stopped = h.supervisor.stop();
+        h.scheduler.runDue();
+        blocking.runAll(h.scheduler);
+
+        assertTrue(stopped.isDone(), "the stop completed");
+        List<ComponentEvent.Type> kinds = h.events.subList(eventsBefore, h.events.size()).stream()
+                .map(ComponentEvent::type).toList();
+        assertTrue(kinds.indexOf(ComponentEvent.Type.UNHEALTHY) >= 0, "the held events went out: " + kinds);
+        assertEquals(State.STOPPED, h.state());
     }
 
     /** Closed for a shutdown: a launch that fails then at backoff 0s is not tried again (nor was it with the 0 s timer). */

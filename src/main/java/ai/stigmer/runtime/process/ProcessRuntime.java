@@ -13,6 +13,7 @@ import ai.stigmer.runtime.containment.Enclosure;
 import ai.stigmer.os.Executables;
 import ai.stigmer.os.LibC;
 import ai.stigmer.os.PosixSpawn;
+import ai.stigmer.os.Waitid;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs a component as a local process in a session and process group of its own, so that it
@@ -42,6 +44,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ProcessRuntime implements ComponentRuntime {
     private static final Duration JOIN_WAIT = Duration.ofSeconds(5);
+    /** How long a launch waits for its launcher to exit after it answered, before the exit loop takes it. */
+    private static final Duration LAUNCHER_EXIT = Duration.ofSeconds(1);
 
     private final String component;
     private final String homeId;
@@ -113,13 +117,13 @@ public final class ProcessRuntime implements ComponentRuntime {
                 PosixSpawn.close(answer[1]);
             }
         }
-        CompletableFuture<ExitStatus> ended = ExitWatcher.shared().watchChild(pid);
-        if (answer != null) {
-            long instance = awaitJoin(pid, answer[0], ended, outputFrom, enclosure);
-            if (instance != pid) {
-                pid = instance; // the helper that cloned it has exited (the watcher reaps it)
-                ended = ExitWatcher.shared().watchChild(pid);
-            }
+        CompletableFuture<ExitStatus> ended;
+        if (answer == null) {
+            ended = ExitWatcher.shared().watchChild(pid);
+        } else {
+            Joined joined = awaitJoin(pid, answer[0], outputFrom, enclosure);
+            pid = joined.pid();
+            ended = joined.ended() != null ? joined.ended() : ExitWatcher.shared().watchChild(pid);
         }
         long startTicks = ProcStat.read(pid).map(ProcStat::startTicks).orElse(-1L); // ours until reaped
         enclosure.started(pid, startTicks);
@@ -128,14 +132,16 @@ public final class ProcessRuntime implements ComponentRuntime {
                 exited, enclosure);
     }
 
+    /** The instance's pid, and its exit's future where watching it began already (else null). */
+    private record Joined(long pid, CompletableFuture<ExitStatus> ended) {}
+
     /**
      * Waits until the launched process says the instance is in its cgroup, and returns the
      * instance's pid: the launched process itself when it joined and exec'd in place, or the child it
      * cloned inside ({@link Enclosure#bornInside}). One that ended without saying so could not join:
      * that is a failed launch (its last line says why), not an exit.
      */
-    private long awaitJoin(long pid, int answerFd, CompletableFuture<ExitStatus> ended, long outputFrom,
-            Enclosure enclosure) throws LaunchException {
+    private Joined awaitJoin(long pid, int answerFd, long outputFrom, Enclosure enclosure) throws LaunchException {
         String answer;
         try {
             answer = PosixSpawn.awaitAnswer(answerFd, JOIN_WAIT.toMillis());
@@ -145,15 +151,20 @@ public final class ProcessRuntime implements ComponentRuntime {
             PosixSpawn.close(answerFd);
         }
         if (answer != null && answer.length() > 1 && answer.charAt(0) == Enclosure.CLONED) {
+            long instance;
             try {
-                return Long.parseLong(answer.substring(1));
+                instance = Long.parseLong(answer.substring(1));
             } catch (NumberFormatException e) {
+                ExitWatcher.shared().watchChild(pid); // reaped there
                 throw new LaunchException("the launcher of " + enclosure.describe() + " answered " + answer);
             }
+            reapLauncher(pid);
+            return new Joined(instance, null);
         }
         if (answer != null && answer.equals(String.valueOf((char) Enclosure.JOINED))) {
-            return pid;
+            return new Joined(pid, null);
         }
+        CompletableFuture<ExitStatus> ended = ExitWatcher.shared().watchChild(pid);
         if (answer == null) {
             LibC.kill(pid, 9); // our child, not yet reaped: the pid is still its own
             throw new LaunchException("the process did not join " + enclosure.describe() + " within "
@@ -164,15 +175,40 @@ public final class ProcessRuntime implements ComponentRuntime {
             exit = ended.get(JOIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return pid;
+            return new Joined(pid, ended);
         } catch (ExecutionException | TimeoutException e) {
-            return pid; // it closed fd 3 and runs on: its exit will be seen as any other
+            return new Joined(pid, ended); // it closed fd 3 and runs on: its exit will be seen as any other
         }
         String last = LastOutputLine.read(logFile, outputFrom);
         if (exit.code() == 125 && last.startsWith(Enclosure.JOIN_FAILED)) {
             throw new LaunchException("could not place the process in " + enclosure.describe() + ": " + last);
         }
-        return pid;
+        return new Joined(pid, ended);
+    }
+
+    /**
+     * The launcher exits as it answers (its end of the pipe closed as it exits): reaped here, not by
+     * the exit loop, which would wake twice during the launch (to watch it, to reap it) beside the
+     * command's exec. One still there after {@link #LAUNCHER_EXIT} is left to the exit loop.
+     */
+    private static void reapLauncher(long pid) {
+        long deadline = System.nanoTime() + LAUNCHER_EXIT.toNanos();
+        long pause = 20_000;
+        while (true) {
+            try {
+                if (Waitid.reapIfEnded(pid).isPresent()) {
+                    return;
+                }
+            } catch (IllegalStateException e) {
+                return; // not a child to reap: nothing is left of it
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                ExitWatcher.shared().watchChild(pid);
+                return;
+            }
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, 10_000_000);
+        }
     }
 
     /**
