@@ -257,7 +257,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
         settle();
     }
 
-    /** A line, event or record deferred, with the time it happened (an event carries that time). */
+    /** A line, event or record deferred; an event with the time it happened, which it carries. */
     private record Told(Effect effect, Instant at) {}
 
     /**
@@ -325,12 +325,15 @@ public final class ComponentSupervisor implements SupervisedComponent {
         }
     }
 
-    /** Writes a line ({@link Effect.Log}), sends an event ({@link Effect.Emit}) of time {@code at} or keeps a record in the store. */
+    /**
+     * Writes a line ({@link Effect.Log}), sends an event ({@link Effect.Emit}) of time {@code at}
+     * (null: now) or keeps a record in the store.
+     */
     private void tell(Effect effect, Instant at) {
         if (effect instanceof Effect.Log e) {
             log(e.level(), e.line());
         } else if (effect instanceof Effect.Emit e) {
-            emit(new ComponentEvent(config.name(), e.type(), e.from(), e.to(), e.message(), at));
+            emit(new ComponentEvent(config.name(), e.type(), e.from(), e.to(), e.message(), at != null ? at : scheduler.now()));
         } else if (effect instanceof Effect.SaveRecord e) {
             store.save(config.name(), e.instance().record());
         } else if (effect instanceof Effect.ClearRecord) {
@@ -395,9 +398,9 @@ public final class ComponentSupervisor implements SupervisedComponent {
             runProbe(e);
         } else if (told(effect)) {
             if (deferring) {
-                told.add(new Told(effect, scheduler.now()));
+                told.add(new Told(effect, effect instanceof Effect.Emit ? scheduler.now() : null));
             } else {
-                tell(effect, scheduler.now());
+                tell(effect, null);
             }
         } else if (effect instanceof Effect.ScheduleProbe e) {
             // On the whole second: the probes due then share one wake of the watchdog (ProbeTicks).
