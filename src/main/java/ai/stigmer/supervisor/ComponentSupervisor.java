@@ -344,7 +344,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
     }
 
     /** What {@link #tell} carries out: deferred, as a whole, while a restart at backoff 0s is under way. */
-    private static boolean told(Effect effect) {
+    private static boolean tellable(Effect effect) {
         return effect instanceof Effect.Log || effect instanceof Effect.Emit || effect instanceof Effect.SaveRecord
                 || effect instanceof Effect.ClearRecord || effect instanceof Effect.RememberOperatorStop;
     }
@@ -396,7 +396,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
         // A probe's effects first: a passing run asks for these three alone.
         if (effect instanceof Effect.RunProbe e) {
             runProbe(e);
-        } else if (told(effect)) {
+        } else if (tellable(effect)) {
             if (deferring) {
                 told.add(new Told(effect, effect instanceof Effect.Emit ? scheduler.now() : null));
             } else {

@@ -103,10 +103,7 @@ class RestartRulesTest {
     @Test
     void zeroInitialBackoffSendsTheCrashsEventsOnceTheRelaunchAnswers() {
         DeferredExecutor blocking = new DeferredExecutor();
-        Harness h = new Harness(Harness.component(AT_ONCE, null, null, null), blocking);
-        h.runtime.onLaunch = i -> i.clearsAtOnce = true;
-        h.start();
-        blocking.runAll(h.scheduler);
+        Harness h = runningAndClearedAtOnce(blocking);
         int eventsBefore = h.events.size();
         java.time.Instant crashed = h.scheduler.now();
 
@@ -135,10 +132,7 @@ class RestartRulesTest {
     @Test
     void zeroInitialBackoffHoldsItsEventsNoLongerThanTheHold() {
         DeferredExecutor blocking = new DeferredExecutor();
-        Harness h = new Harness(Harness.component(AT_ONCE, null, null, null), blocking);
-        h.runtime.onLaunch = i -> i.clearsAtOnce = true;
-        h.start();
-        blocking.runAll(h.scheduler);
+        Harness h = runningAndClearedAtOnce(blocking);
         int eventsBefore = h.events.size();
 
         h.runtime.last().exit(1);
@@ -156,10 +150,7 @@ class RestartRulesTest {
     @Test
     void heldEventsGoOutBeforeAStopThatFollowsAndItsCompletion() throws Exception {
         DeferredExecutor blocking = new DeferredExecutor();
-        Harness h = new Harness(Harness.component(AT_ONCE, null, null, null), blocking);
-        h.runtime.onLaunch = i -> i.clearsAtOnce = true;
-        h.start();
-        blocking.runAll(h.scheduler);
+        Harness h = runningAndClearedAtOnce(blocking);
         h.runtime.last().exit(1);
         h.scheduler.runDue();
         int eventsBefore = h.events.size();
@@ -173,6 +164,15 @@ class RestartRulesTest {
                 .map(ComponentEvent::type).toList();
         assertTrue(kinds.indexOf(ComponentEvent.Type.UNHEALTHY) >= 0, "the held events went out: " + kinds);
         assertEquals(State.STOPPED, h.state());
+    }
+
+    /** Backoff 0s, Running, its launches and stops on {@code blocking}; an instance that ends leaves nothing to stop. */
+    private static Harness runningAndClearedAtOnce(DeferredExecutor blocking) {
+        Harness h = new Harness(Harness.component(AT_ONCE, null, null, null), blocking);
+        h.runtime.onLaunch = i -> i.clearsAtOnce = true;
+        h.start();
+        blocking.runAll(h.scheduler);
+        return h;
     }
 
     /** Closed for a shutdown: a launch that fails then at backoff 0s is not tried again (nor was it with the 0 s timer). */

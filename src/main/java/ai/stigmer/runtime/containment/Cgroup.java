@@ -101,21 +101,12 @@ final class Cgroup {
     }
 
     /**
-     * Removes the directory where nothing is inside (rmdir, which the kernel refuses while a process
-     * or a child cgroup is): true if it is gone, false if it is still there. No exception on the way.
+     * Removes the directory where nothing is inside (the kernel refuses while a process or a child
+     * cgroup is): true if it is gone or was never there, false if it is still there. No exception
+     * on the way: a crash's restart clears its cgroup by this alone.
      */
-    boolean removeIfEmpty() {
-        return dir.toFile().delete() || !dir.toFile().exists();
-    }
-
-    /** Removes the directory if it is there and empty of processes; false if it could not. */
     boolean remove() {
-        try {
-            Files.deleteIfExists(dir);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return dir.toFile().delete() || !dir.toFile().exists();
     }
 
     @Override

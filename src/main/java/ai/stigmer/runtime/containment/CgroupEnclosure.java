@@ -78,17 +78,16 @@ class CgroupEnclosure extends Enclosure {
             return true;
         }
         if (limits().joinFiles().isEmpty()) {
-            if (!cgroup.removeIfEmpty()) {
+            if (!cgroup.remove()) {
                 return false;
             }
             limits().remove();
-            cleared();
-            return true;
+        } else {
+            if (!members().isEmpty()) {
+                return false;
+            }
+            cleanUp();
         }
-        if (!members().isEmpty()) {
-            return false;
-        }
-        cleanUp();
         cleared();
         return true;
     }

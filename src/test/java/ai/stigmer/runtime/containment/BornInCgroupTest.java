@@ -77,8 +77,7 @@ class BornInCgroupTest {
     @ParameterizedTest
     @EnumSource(BornInCgroup.Launcher.class)
     void aScriptWithoutAnInterpreterLineRunsUnderTheShell(BornInCgroup.Launcher launcher) throws Exception {
-        Path script = Files.writeString(dir.resolve("plain-script"), "exit 9\n");
-        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path script = script("plain-script", "exit 9\n");
         ProcessRuntime runtime = bornInsideBy(launcher, "script", List.of(script.toString()));
 
         Instance i = runtime.launch();
@@ -91,8 +90,7 @@ class BornInCgroupTest {
     @ParameterizedTest
     @EnumSource(BornInCgroup.Launcher.class)
     void aCommandThatCannotRunEndsWith127AndSaysWhy(BornInCgroup.Launcher launcher) throws Exception {
-        Path script = Files.writeString(dir.resolve("orphan-script"), "#!/nonexistent/interpreter\n");
-        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path script = script("orphan-script", "#!/nonexistent/interpreter\n");
         ProcessRuntime runtime = bornInsideBy(launcher, "unrunnable", List.of(script.toString()));
 
         Instance i = runtime.launch();
@@ -134,6 +132,13 @@ class BornInCgroupTest {
         assumeTrue(enclosure.bornInside(List.of("/bin/true")).isPresent(), launcher + " launcher not here");
         return new ProcessRuntime(name, Modes.HOME, new ProcessSpec(command, Map.of(), null), dir.resolve(name + ".log"),
                 Modes.enclosingIn(enclosure, "cgroup"));
+    }
+
+    /** An executable file {@code name} in the test's folder holding {@code text}. */
+    private Path script(String name, String text) throws IOException {
+        Path script = Files.writeString(dir.resolve(name), text);
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
     }
 
     private static String comm(long pid) {

@@ -46,14 +46,9 @@ class LeftoverCgroupTest {
 
     @Test
     void whatAnEarlierDaemonLeftInTheCgroupIsKilledBeforeTheNextInstanceIsBornThere() throws Exception {
-        first = Containment.cgroupV2(HOME).orElse(null);
-        assumeTrue(first != null, "no writable cgroup v2 here");
-        Path leftoverPid = dir.resolve("leftover.pid");
-        ProcessSpec spec = new ProcessSpec(List.of("sh", "-c", "sleep 100001 & echo $! > " + leftoverPid + "; exec sleep 100000"),
-                Map.of(), null);
-        Instance earlier = new ProcessRuntime("left", HOME, spec, dir.resolve("left.log"), first).launch();
-        Await.until("the leftover is started", WAIT, () -> !read(leftoverPid).isEmpty());
-        long leftover = Long.parseLong(read(leftoverPid));
+        WithLeftover launched = launchLeavingASleep("left", "exec sleep 100000");
+        Instance earlier = launched.instance();
+        long leftover = launched.leftover();
 
         // A new daemon: a containment of the same home that has no enclosure of the earlier instance.
         second = Containment.cgroupV2(HOME).orElseThrow();
@@ -72,14 +67,10 @@ class LeftoverCgroupTest {
 
     @Test
     void anEndedInstanceIsClearedByOneRemovalThatTheKernelRefusesWhileAnythingIsInside() throws Exception {
-        first = Containment.cgroupV2(HOME).orElse(null);
-        assumeTrue(first != null, "no writable cgroup v2 here");
-        Path leftoverPid = dir.resolve("leftover.pid");
-        ProcessSpec spec = new ProcessSpec(List.of("sh", "-c", "sleep 100003 & echo $! > " + leftoverPid + "; exit 3"),
-                Map.of(), null);
-        Instance ended = new ProcessRuntime("ended", HOME, spec, dir.resolve("ended.log"), first).launch();
+        WithLeftover launched = launchLeavingASleep("ended", "exit 3");
+        Instance ended = launched.instance();
         assertEquals(3, ended.exited().get(20, java.util.concurrent.TimeUnit.SECONDS).code());
-        long leftover = Long.parseLong(read(leftoverPid));
+        long leftover = launched.leftover();
         Path cgroup = Path.of(first.description().replaceFirst("^cgroup v2 at ", "")).resolve("ended");
 
         assertFalse(ended.clearIfEnded(), "a process is still inside");
@@ -89,6 +80,24 @@ class LeftoverCgroupTest {
 
         assertTrue(ended.clearIfEnded(), "nothing inside now");
         assertFalse(Files.exists(cgroup), "its cgroup removed");
+    }
+
+    /** An instance and the {@code sleep} it started in the background, which outlives it. */
+    private record WithLeftover(Instance instance, long leftover) {}
+
+    /**
+     * Launches {@code component} in {@link #first} (skipped without a writable cgroup v2) as a shell
+     * that starts a {@code sleep} in the background, then runs {@code then}.
+     */
+    private WithLeftover launchLeavingASleep(String component, String then) throws Exception {
+        first = Containment.cgroupV2(HOME).orElse(null);
+        assumeTrue(first != null, "no writable cgroup v2 here");
+        Path leftoverPid = dir.resolve(component + ".leftover");
+        ProcessSpec spec = new ProcessSpec(List.of("sh", "-c", "sleep 100001 & echo $! > " + leftoverPid + "; " + then),
+                Map.of(), null);
+        Instance instance = new ProcessRuntime(component, HOME, spec, dir.resolve(component + ".log"), first).launch();
+        Await.until("the leftover is started", WAIT, () -> !read(leftoverPid).isEmpty());
+        return new WithLeftover(instance, Long.parseLong(read(leftoverPid)));
     }
 
     private static String read(Path file) {
