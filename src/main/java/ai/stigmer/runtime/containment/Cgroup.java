@@ -1,5 +1,6 @@
 package ai.stigmer.runtime.containment;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,21 +60,45 @@ final class Cgroup {
         return Files.exists(dir.resolve(file));
     }
 
-    /** The pids in this cgroup now (zombies are not listed); none if it does not exist. */
+    /**
+     * The pids in this cgroup and in every cgroup below it now (zombies are not listed); none if it
+     * does not exist. A process that may write to this cgroup (one of the component's user) can make
+     * a cgroup inside it and move there: it is still the instance's.
+     */
     List<Long> pids() {
         List<Long> pids = new ArrayList<>();
+        collectPids(dir, pids);
+        return pids;
+    }
+
+    private static void collectPids(Path dir, List<Long> pids) {
+        Path procs = dir.resolve("cgroup.procs");
         try {
-            for (String line : Files.readAllLines(procsFile(), StandardCharsets.US_ASCII)) {
+            for (String line : Files.readAllLines(procs, StandardCharsets.US_ASCII)) {
                 if (!line.isBlank()) {
                     pids.add(Long.parseLong(line.strip()));
                 }
             }
         } catch (NoSuchFileException e) {
-            // no cgroup, no process
+            return; // no cgroup, no process
         } catch (IOException | NumberFormatException e) {
-            throw new IllegalStateException("cannot read " + procsFile() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read " + procs + ": " + e.getMessage(), e);
         }
-        return pids;
+        for (Path child : children(dir)) {
+            collectPids(child, pids);
+        }
+    }
+
+    /** The cgroups right below {@code dir}: its subdirectories (the rest are the kernel's files). */
+    private static List<Path> children(Path dir) {
+        List<Path> children = new ArrayList<>();
+        File[] dirs = dir.toFile().listFiles(File::isDirectory);
+        if (dirs != null) {
+            for (File d : dirs) {
+                children.add(d.toPath());
+            }
+        }
+        return children;
     }
 
     void write(String file, String value) throws IOException {
@@ -101,12 +126,20 @@ final class Cgroup {
     }
 
     /**
-     * Removes the directory where nothing is inside (the kernel refuses while a process or a child
-     * cgroup is): true if it is gone or was never there, false if it is still there. No exception
-     * on the way: a crash's restart clears its cgroup by this alone.
+     * Removes the directory, and the cgroups made inside it, where nothing is inside (the kernel
+     * refuses while a process is): true if it is gone or was never there, false if it is still there.
+     * No exception on the way: a crash's restart clears its cgroup by this alone, in one removal
+     * where no cgroup was made inside.
      */
     boolean remove() {
-        return dir.toFile().delete() || !dir.toFile().exists();
+        File self = dir.toFile();
+        if (self.delete() || !self.exists()) {
+            return true;
+        }
+        for (Path child : children(dir)) {
+            new Cgroup(child).remove();
+        }
+        return self.delete() || !self.exists();
     }
 
     @Override

@@ -168,8 +168,7 @@ final class CgroupContainment extends Containment {
     @Override
     Enclosure reattach(String component, long pid, long startTicks, String marker) {
         // Where the daemon that launched it had its cgroup: ours may differ (another login session).
-        String path = v2PathOf(pid).filter(p -> p.endsWith("/stigmer-" + homeId + "/" + component))
-                .orElse(basePath + "/" + component);
+        String path = v2PathOf(pid).flatMap(p -> componentCgroup(p, component)).orElse(basePath + "/" + component);
         Path dir = mounts.v2Dir(path).orElse(base.dir().resolve(component));
         CgroupEnclosure inCgroup = new CgroupEnclosure(new Cgroup(dir), path, Limits.NONE);
         Enclosure enclosure;
@@ -182,6 +181,14 @@ final class CgroupContainment extends Containment {
         enclosure.started(pid, startTicks);
         makeCurrent(component, enclosure);
         return enclosure;
+    }
+
+    /** The component's cgroup in {@code path}: the path itself, or above a cgroup the instance made inside it. */
+    private Optional<String> componentCgroup(String path, String component) {
+        String tail = "/stigmer-" + homeId + "/" + component;
+        int at = path.indexOf(tail + "/");
+        return path.endsWith(tail) ? Optional.of(path)
+                : at >= 0 ? Optional.of(path.substring(0, at + tail.length())) : Optional.empty();
     }
 
     private static Optional<String> v2PathOf(long pid) {

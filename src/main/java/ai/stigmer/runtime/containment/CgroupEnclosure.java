@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.LoggerFactory;
 
 /**
  * An instance in a cgroup v2 of its own: every process it starts, whatever session or process group
@@ -112,7 +113,7 @@ class CgroupEnclosure extends Enclosure {
     boolean inside(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"))) {
-                if (line.equals(procLine)) {
+                if (line.equals(procLine) || line.startsWith(procLine + "/")) { // or a cgroup it made inside
                     return true;
                 }
             }
@@ -158,7 +159,12 @@ class CgroupEnclosure extends Enclosure {
 
     @Override
     void cleanUp() {
-        cgroup.remove();
+        if (!cgroup.remove()) {
+            // Emptied, yet something was let in since (a process of the same user may write its pid
+            // into cgroup.procs): the next launch of the component kills what it finds there.
+            LoggerFactory.getLogger(CgroupEnclosure.class).warn("cannot remove {}: a process is inside again: {}",
+                    cgroup, cgroup.pids());
+        }
         limits().remove();
     }
 

@@ -56,6 +56,14 @@ class DescendantsDoNotEscapeTest {
                 cases.add(Arguments.of(mode, e[0], e[1]));
             }
         }
+        // The instance may write to its own cgroup: it can make cgroups inside it and move there.
+        String cgroup = "cg=$(awk '$3 == \"cgroup2\" {print $2; exit}' /proc/self/mounts)$(sed -n 's/^0:://p' /proc/self/cgroup); ";
+        String moveInto = "[ -f \"$1/cgroup.procs\" ] && mkdir -p \"$1/$2\" && echo $$ > \"$1/$2/cgroup.procs\" && exec sleep TOKEN";
+        cases.add(Arguments.of("cgroup", "a cgroup inside its own",
+                cgroup + "sh -c '" + moveInto + "' x \"$cg\" inner & exec sleep 100000"));
+        cases.add(Arguments.of("cgroup", "two levels down, the instance itself as well",
+                cgroup + "[ -f \"$cg/cgroup.procs\" ] && mkdir \"$cg/a\" && echo $$ > \"$cg/a/cgroup.procs\"; sh -c '" + moveInto
+                        + "' x \"$cg\" a/b/c & wait"));
         return cases.stream();
     }
 
