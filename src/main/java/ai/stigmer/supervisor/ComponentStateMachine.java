@@ -70,7 +70,7 @@ final class ComponentStateMachine {
      * once it is ready.
      */
     record Snapshot(State state, boolean ready, long pid, String containerId, long startedAt, int restarts,
-            long[] restartTimes, int consecutiveFailures, long nextRestartAt, String lastError, int lastExitCode,
+            RestartWindow.View restartTimes, int consecutiveFailures, long nextRestartAt, String lastError, int lastExitCode,
             boolean stopping, long stopStartedAt, String waitingFor, String readinessFailure) {
 
         /** @param launchQueuePosition its place in the launch gate's line, 0 when not waiting for a slot */
