@@ -90,8 +90,13 @@ public final class PosixSpawn {
      */
     public static long spawn(List<String> argv, Map<String, String> env, Path output, Path workingDir, int readyFd)
             throws IOException {
+        return spawn(argv, environment(env), output, workingDir, readyFd);
+    }
+
+    /** As {@link #spawn(List, Map, Path, Path, int)}, with the environment made by {@link #environment(Map)}. */
+    public static long spawn(List<String> argv, byte[][] envs, Path output, Path workingDir, int readyFd)
+            throws IOException {
         byte[][] args = encoded(argv.toArray(String[]::new));
-        byte[][] envs = encoded(environment(env));
         // One block for the attributes, the file actions, the signal set and both string arrays, freed
         // as the call returns: a Memory each (a string each, in JNA's StringArray) cost some fifty
         // native allocations a launch, each freed only when a collection found it unreachable.
@@ -237,8 +242,22 @@ public final class PosixSpawn {
         LibC.close(fd);
     }
 
-    private static String[] environment(Map<String, String> env) {
-        return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    /**
+     * {@code env} as the {@code NAME=value} strings of an environment, encoded: made once where it does
+     * not change from launch to launch.
+     */
+    public static byte[][] environment(Map<String, String> env) {
+        byte[][] entries = new byte[env.size()][];
+        int i = 0;
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            entries[i++] = environmentEntry(e.getKey(), e.getValue());
+        }
+        return entries;
+    }
+
+    /** One {@code NAME=value} entry of an environment, encoded. */
+    public static byte[] environmentEntry(String name, String value) {
+        return (name + "=" + value).getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] cString(String s) {

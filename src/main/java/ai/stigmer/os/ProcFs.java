@@ -134,7 +134,16 @@ public final class ProcFs {
                 break;
             }
         }
-        for (int field = 0; at >= 0 && at < stat.length; field++) {
+        return statField(stat, index, 0, at);
+    }
+
+    /**
+     * Where field {@code index} begins, walking on from field {@code from} at {@code fromAt} (as
+     * {@link #statField(byte[], int)} found it): several fields of one line in one pass.
+     */
+    public static int statField(byte[] stat, int index, int from, int fromAt) {
+        int at = fromAt;
+        for (int field = from; at >= 0 && at < stat.length; field++) {
             if (field == index) {
                 return at;
             }

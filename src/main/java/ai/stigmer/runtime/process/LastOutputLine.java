@@ -45,10 +45,15 @@ final class LastOutputLine {
             byte[] bytes = new byte[(int) (end - start)];
             file.seek(start);
             file.readFully(bytes);
-            String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\r?\n|\r");
-            // A tail that starts mid-line begins with the end of a line: still the instance's words.
-            for (int i = lines.length - 1; i >= 0; i--) {
-                String line = lines[i];
+            // From the end, line by line; only the lines looked at are decoded (a crash's exit waits
+            // for this). A tail that starts mid-line begins with the end of a line: still the instance's words.
+            int lineEnd = bytes.length;
+            for (int i = bytes.length - 1; i >= -1; i--) {
+                if (i >= 0 && bytes[i] != '\n' && bytes[i] != '\r') {
+                    continue;
+                }
+                String line = new String(bytes, i + 1, lineEnd - (i + 1), StandardCharsets.UTF_8);
+                lineEnd = i;
                 if (line.isBlank() || DAEMON_LINE.matcher(line).matches()) {
                     continue;
                 }

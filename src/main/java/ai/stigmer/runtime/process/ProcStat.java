@@ -18,9 +18,9 @@ public record ProcStat(long pid, char state, long pgrp, long session, long start
         }
         try {
             int state = ProcFs.statField(stat, 0);
-            int pgrp = ProcFs.statField(stat, 2);
-            int session = ProcFs.statField(stat, 3);
-            int start = ProcFs.statField(stat, 19);
+            int pgrp = ProcFs.statField(stat, 2, 0, state);
+            int session = ProcFs.statField(stat, 3, 2, pgrp);
+            int start = ProcFs.statField(stat, 19, 3, session);
             if (state < 0 || start < 0) {
                 return Optional.empty();
             }

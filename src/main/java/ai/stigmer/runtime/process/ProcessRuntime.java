@@ -55,6 +55,8 @@ public final class ProcessRuntime implements ComponentRuntime {
     /** The digests each instance record carries, the same for every launch of this spec. */
     private final String commandDigest;
     private final String envDigest;
+    /** The environment of every instance but its marker, encoded at the first launch ({@link #environment}). */
+    private volatile byte[][] baseEnvironment;
 
     /**
      * With the containment this JVM has for {@code homeId} ({@link Containment#forHome}).
@@ -90,11 +92,7 @@ public final class ProcessRuntime implements ComponentRuntime {
         }
         String marker = InstanceMarker.value(homeId, component, nonce());
         Enclosure enclosure = containment.enclose(component, marker, spec.resources());
-        Map<String, String> env = new LinkedHashMap<>(System.getenv());
-        // systemd's notification socket is the daemon's: a component that speaks sd_notify would answer for it.
-        env.keySet().removeAll(ai.stigmer.os.SdNotify.ENVIRONMENT);
-        env.putAll(spec.env());
-        env.put(InstanceMarker.ENV, marker);
+        byte[][] env = environment(marker);
         long outputFrom;
         long pid;
         int[] answer = null;
@@ -130,6 +128,26 @@ public final class ProcessRuntime implements ComponentRuntime {
         CompletableFuture<ExitStatus> exited = ended.thenApply(exit -> enclosure.explain(withLastOutput(exit, outputFrom)));
         return new ProcessInstance(InstanceRecord.ofProcess(pid, startTicks, marker, commandDigest, envDigest),
                 exited, enclosure);
+    }
+
+    /**
+     * The environment of an instance: the daemon's, without systemd's notification variables (the
+     * socket is the daemon's: a component that speaks sd_notify would answer for it), the spec's,
+     * and the instance's marker last. All but the marker is encoded at the first launch only.
+     */
+    private byte[][] environment(String marker) {
+        byte[][] base = baseEnvironment;
+        if (base == null) {
+            Map<String, String> env = new LinkedHashMap<>(System.getenv());
+            env.keySet().removeAll(ai.stigmer.os.SdNotify.ENVIRONMENT);
+            env.putAll(spec.env());
+            env.remove(InstanceMarker.ENV);
+            base = PosixSpawn.environment(env);
+            baseEnvironment = base;
+        }
+        byte[][] env = java.util.Arrays.copyOf(base, base.length + 1);
+        env[base.length] = PosixSpawn.environmentEntry(InstanceMarker.ENV, marker);
+        return env;
     }
 
     /** The instance's pid, and its exit's future where watching it began already (else null). */

@@ -49,6 +49,14 @@ class LastOutputLineTest {
     }
 
     @Test
+    void linesEndWithLfCrLfOrCrAndTheLastMayHaveNoEnd() throws Exception {
+        assertEquals("done: ünïcode ✓", LastOutputLine.read(log("one\r\ndone: ünïcode ✓\r\n\r\n"), 0));
+        assertEquals("two", LastOutputLine.read(log("one\rtwo\r"), 0));
+        assertEquals("no end", LastOutputLine.read(log("one\nno end"), 0));
+        assertEquals("", LastOutputLine.read(log("\n\r\n  \n"), 0));
+    }
+
+    @Test
     void aMissingOrTruncatedLogGivesWhatThereIs() throws Exception {
         assertEquals("", LastOutputLine.read(dir.resolve("none.log"), 0));
         assertEquals(0, LastOutputLine.mark(dir.resolve("none.log")));

@@ -55,6 +55,36 @@ class ProcessRuntimeTest {
         assertTrue(i.isAlive());
     }
 
+    /** The daemon's environment, the spec's over it, and a marker of each instance's own, once each. */
+    @Test
+    void eachInstanceGetsTheEnvironmentAndAMarkerOfItsOwn() throws Exception {
+        Path out = dir.resolve("env");
+        Map<String, String> env = Map.of("HOME", "/spec/home", "STIGMER_INSTANCE", "not this", "GREETING", "a=b c");
+        ProcessRuntime runtime = new ProcessRuntime("x", "test", new ProcessSpec(List.of("/bin/sh", "-c",
+                "{ env; echo ---; } >> \"$0\"; exec sleep 1000", out.toString()), env, null), dir.resolve("c.log"));
+        for (int launches = 1; launches <= 2; launches++) {
+            instance = runtime.launch();
+            int count = launches;
+            Await.until("the environment is written", WAIT,
+                    () -> Files.exists(out) && read(out).split("---\n", -1).length > count);
+            instance.stop(Duration.ofSeconds(1));
+        }
+        String[] seen = read(out).split("---\n");
+        List<String> markers = new java.util.ArrayList<>();
+        for (String section : seen) {
+            List<String> lines = List.of(section.split("\n"));
+            assertEquals(List.of("HOME=/spec/home"), lines.stream().filter(l -> l.startsWith("HOME=")).toList());
+            assertEquals(List.of("GREETING=a=b c"), lines.stream().filter(l -> l.startsWith("GREETING=")).toList());
+            assertTrue(lines.contains("PATH=" + System.getenv("PATH")), section);
+            List<String> marker = lines.stream().filter(l -> l.startsWith("STIGMER_INSTANCE=")).toList();
+            assertEquals(1, marker.size(), section);
+            assertTrue(marker.get(0).startsWith("STIGMER_INSTANCE=test/x/"), marker.get(0));
+            markers.addAll(marker);
+        }
+        assertEquals(2, markers.size());
+        assertFalse(markers.get(0).equals(markers.get(1)), "a marker per instance");
+    }
+
     @Test
     void anExitIsSeenTheMomentItHappensWithItsSignal() throws Exception {
         Instance i = launch("sleep", "1000");
