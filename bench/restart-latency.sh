@@ -93,7 +93,7 @@ YAML
     cat "$WORK/$name.out" >&2
     exit 1
   fi
-  PEERS+=("$name $WORK/$name.stamps")
+  PEERS+=("$name $WORK/$name.stamps $home/logs/daemon.log")
 }
 start_stigmer stigmer "$ROOT" "$JMX_PORT"
 [[ -n "$BEFORE" ]] && start_stigmer stigmer-before "$BEFORE" $((JMX_PORT + 10))
@@ -110,7 +110,8 @@ fi
 /usr/bin/python3 - "$KILLS" "$PAUSE" "${PEERS[@]}" <<'PY'
 import os, signal, statistics, sys, time
 kills, pause = int(sys.argv[1]), float(sys.argv[2])
-peers = [entry.split(" ", 1) for entry in sys.argv[3:]]
+peers = [entry.split(" ")[:2] for entry in sys.argv[3:]]
+daemon_logs = {entry.split(" ")[0]: entry.split(" ")[2] for entry in sys.argv[3:] if len(entry.split(" ")) > 2}
 
 def stamps(path):
     try:
@@ -132,12 +133,14 @@ def wait_for(path, count, limit=30.0):
 for name, path in peers:
     wait_for(path, 1)
 figures = {name: [] for name, _ in peers}
+kills_at = {name: [] for name, _ in peers}  # wall-clock ms of each kill, for the daemon log's lines
 for _ in range(kills):
     for name, path in peers:
         time.sleep(pause)
         lines = stamps(path)
         pid = lines[-1][0]
         t0 = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+        kills_at[name].append(time.time_ns() / 1e6)
         os.kill(pid, signal.SIGKILL)
         started = wait_for(path, len(lines) + 1)[len(lines)][1]
         figures[name].append((started - t0) / 1e6)
@@ -146,4 +149,24 @@ print(f"restart-latency: SIGKILL -> new instance's first instruction, {kills} ki
 for name, times in figures.items():
     times.sort()
     print(f"  {name:15s} median {statistics.median(times):6.2f} ms  (min {times[0]:.2f}, max {times[-1]:.2f})")
+# SIGKILL -> the daemon's "Component marked unhealthy" line, read as ../shared/peers reads it: the
+# line's time (milliseconds, UTC) minus the kill's wall-clock time; the log's 1 ms steps make each
+# figure 0.5 ms short on average.
+import calendar, re
+line_at = re.compile(r"^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) .*Component marked unhealthy")
+for name, path in daemon_logs.items():
+    marked = []
+    for log in sorted(p for p in [path] + [f"{path}.{i}" for i in range(1, 10)] if os.path.exists(p)):
+        with open(log, errors="replace") as f:
+            for line in f:
+                m = line_at.match(line)
+                if m:
+                    y, mo, d, h, mi, s, ms = (int(x) for x in m.groups())
+                    marked.append(calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0)) * 1000 + ms)
+    marked.sort()
+    lags = [next((t - k for t in marked if t >= int(k)), None) for k in kills_at[name]]
+    lags = sorted(x for x in lags if x is not None)
+    if lags:
+        print(f"  {name:15s} SIGKILL -> 'Component marked unhealthy' line: median {statistics.median(lags):.2f} ms"
+              f" (min {lags[0]:.2f}, max {lags[-1]:.2f}; log time in ms, as ../shared/peers reads it)")
 PY

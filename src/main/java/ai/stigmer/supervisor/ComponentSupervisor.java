@@ -257,7 +257,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
         settle();
     }
 
-    /** A line, event or record deferred; an event with the time it happened, which it carries. */
+    /** A line, event or record deferred; a line or event with the time it happened, which it carries. */
     private record Told(Effect effect, Instant at) {}
 
     /**
@@ -331,7 +331,11 @@ public final class ComponentSupervisor implements SupervisedComponent {
      */
     private void tell(Effect effect, Instant at) {
         if (effect instanceof Effect.Log e) {
-            log(e.level(), e.line());
+            if (at == null) {
+                log(e.level(), e.line());
+            } else {
+                log.at(at, () -> log(e.level(), e.line()));
+            }
         } else if (effect instanceof Effect.Emit e) {
             emit(new ComponentEvent(config.name(), e.type(), e.from(), e.to(), e.message(), at != null ? at : scheduler.now()));
         } else if (effect instanceof Effect.SaveRecord e) {
@@ -398,7 +402,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
             runProbe(e);
         } else if (tellable(effect)) {
             if (deferring) {
-                told.add(new Told(effect, effect instanceof Effect.Emit ? scheduler.now() : null));
+                told.add(new Told(effect, effect instanceof Effect.Emit || effect instanceof Effect.Log ? scheduler.now() : null));
             } else {
                 tell(effect, null);
             }

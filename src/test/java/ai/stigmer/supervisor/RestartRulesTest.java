@@ -113,6 +113,8 @@ class RestartRulesTest {
         assertEquals(1, h.log.count("WARN", ComponentSupervisor.MARKED_UNHEALTHY + " (exited with code 1)"),
                 "the lines are written: " + h.log.lines);
         assertEquals(1, h.log.count("INFO", "Restarting component (attempt 1/10) in 0s"));
+        assertEquals(crashed, h.log.stamped.get("WARN " + ComponentSupervisor.MARKED_UNHEALTHY + " (exited with code 1)"),
+                "written after the handover, stamped with the time the step marked it");
         assertEquals(eventsBefore, h.events.size(), "no event sent while it launches");
         assertEquals(State.STARTING, h.state(), "the state is published at once all the same");
 
