@@ -43,6 +43,8 @@ public final class LibC {
 
         static native int poll(Pointer fds, long nfds, int timeout) throws LastErrorException;
 
+        static native int poll(int[] fds, long nfds, int timeout) throws LastErrorException;
+
         static native int pipe2(int[] fds, int flags) throws LastErrorException;
 
         static native int eventfd(int initval, int flags) throws LastErrorException;
@@ -117,6 +119,31 @@ public final class LibC {
     /** poll(2) on {@code count} {@code struct pollfd} laid out at {@code fds}. */
     public static int poll(Pointer fds, int count, int timeoutMillis) throws LastErrorException {
         return Direct.poll(fds, count, timeoutMillis);
+    }
+
+    /**
+     * poll(2) on the {@code struct pollfd}s of {@link #pollFds}, held in a Java array that the call
+     * copies in and out: no native memory to allocate and free, no call per field.
+     */
+    public static int poll(int[] pollFds, int timeoutMillis) throws LastErrorException {
+        return Direct.poll(pollFds, pollFds.length / 2, timeoutMillis);
+    }
+
+    /** {@code struct pollfd}s asking for {@code events} on each of {@code fds}: two ints each, the fd, then events and revents. */
+    public static int[] pollFds(short events, int... fds) {
+        int[] pollFds = new int[2 * fds.length];
+        int packed = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? events & 0xffff : events << 16;
+        for (int i = 0; i < fds.length; i++) {
+            pollFds[2 * i] = fds[i];
+            pollFds[2 * i + 1] = packed;
+        }
+        return pollFds;
+    }
+
+    /** The returned events of entry {@code i} of {@code pollFds} after {@link #poll(int[], int)}. */
+    public static short revents(int[] pollFds, int i) {
+        int packed = pollFds[2 * i + 1];
+        return (short) (java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? packed >>> 16 : packed);
     }
 
     /** A pipe, both ends created with {@code flags} (O_CLOEXEC …): {read, write}. */

@@ -203,14 +203,10 @@ public final class PosixSpawn {
      */
     public static String awaitAnswer(int fd, long timeoutMillis) throws IOException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-        try (Memory pollFd = new Memory(8)) {
-            return awaitAnswer(fd, deadline, pollFd);
-        }
+        return awaitAnswer(fd, deadline, LibC.pollFds(POLLIN, fd));
     }
 
-    private static String awaitAnswer(int fd, long deadline, Memory pollFd) throws IOException {
-        pollFd.setInt(0, fd);
-        pollFd.setShort(4, POLLIN);
+    private static String awaitAnswer(int fd, long deadline, int[] pollFd) throws IOException {
         StringBuilder answer = new StringBuilder();
         byte[] chunk = new byte[64];
         while (true) {
@@ -218,9 +214,8 @@ public final class PosixSpawn {
             if (left < 0) {
                 return null;
             }
-            pollFd.setShort(6, (short) 0);
             try {
-                if (LibC.poll(pollFd, 1, (int) Math.min(left, Integer.MAX_VALUE)) == 0) {
+                if (LibC.poll(pollFd, (int) Math.min(left, Integer.MAX_VALUE)) == 0) {
                     continue;
                 }
                 long n = LibC.read(fd, chunk, chunk.length);

@@ -1,9 +1,7 @@
 package ai.stigmer.os;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import java.util.OptionalInt;
 
 /**
@@ -18,8 +16,12 @@ public final class Waitid {
     private static final int CLD_EXITED = 1;
     private static final int ECHILD = 10;
     private static final int EINTR = 4;
-    // siginfo_t on Linux (x86_64, aarch64): si_code at 8, then the SIGCHLD fields si_pid at 16, si_status at 24.
+    // siginfo_t on Linux (x86_64, aarch64), as ints: si_code at byte 8, then the SIGCHLD fields si_pid
+    // at 16 and si_status at 24.
     private static final int SIGINFO_SIZE = 128;
+    private static final int SI_CODE = 2;
+    private static final int SI_PID = 4;
+    private static final int SI_STATUS = 6;
 
     /** Direct mapping: the exit loop reaps cold, and an interface mapping's proxy cost more than the call. */
     private static final class Direct {
@@ -27,7 +29,7 @@ public final class Waitid {
             Native.register("c");
         }
 
-        static native int waitid(int idType, int id, Pointer info, int options) throws LastErrorException;
+        static native int waitid(int idType, int id, int[] info, int options) throws LastErrorException;
     }
 
     private Waitid() {}
@@ -47,26 +49,24 @@ public final class Waitid {
     }
 
     private static OptionalInt reap(long pid, int flags) {
-        try (Memory info = new Memory(SIGINFO_SIZE)) {
-            info.clear();
-            while (true) {
-                try {
-                    Direct.waitid(P_PID, Math.toIntExact(pid), info, WEXITED | flags);
-                    break;
-                } catch (LastErrorException e) {
-                    if (e.getErrorCode() == ECHILD) {
-                        throw new IllegalStateException("pid " + pid + " is not a child to reap");
-                    }
-                    if (e.getErrorCode() != EINTR) {
-                        throw new IllegalStateException("waitid(" + pid + ") failed: errno " + e.getErrorCode(), e);
-                    }
+        int[] info = new int[SIGINFO_SIZE / 4]; // copied in and out by the call: no native memory
+        while (true) {
+            try {
+                Direct.waitid(P_PID, Math.toIntExact(pid), info, WEXITED | flags);
+                break;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == ECHILD) {
+                    throw new IllegalStateException("pid " + pid + " is not a child to reap");
+                }
+                if (e.getErrorCode() != EINTR) {
+                    throw new IllegalStateException("waitid(" + pid + ") failed: errno " + e.getErrorCode(), e);
                 }
             }
-            if (info.getInt(16) == 0) {
-                return OptionalInt.empty();
-            }
-            int status = info.getInt(24);
-            return OptionalInt.of(info.getInt(8) == CLD_EXITED ? status : 128 + status);
         }
+        if (info[SI_PID] == 0) {
+            return OptionalInt.empty();
+        }
+        int status = info[SI_STATUS];
+        return OptionalInt.of(info[SI_CODE] == CLD_EXITED ? status : 128 + status);
     }
 }

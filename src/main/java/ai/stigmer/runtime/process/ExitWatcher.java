@@ -1,11 +1,11 @@
 package ai.stigmer.runtime.process;
 
+import ai.stigmer.os.LibC;
 import ai.stigmer.os.ProcFs;
 import ai.stigmer.os.WakeFd;
 import ai.stigmer.os.Waitid;
 import ai.stigmer.runtime.ExitStatus;
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,7 +183,10 @@ public final class ExitWatcher {
      * pidfd is readable and those without one; null for all.
      */
     private boolean[] await(List<Watched> watched) {
-        boolean polling = watched.stream().anyMatch(w -> w.pidfd() < 0);
+        boolean polling = false;
+        for (Watched w : watched) {
+            polling |= w.pidfd() < 0;
+        }
         if (!pidfds) {
             synchronized (lock) {
                 if (added.isEmpty()) {
@@ -201,17 +204,16 @@ public final class ExitWatcher {
         for (int i = 0; i < watched.size(); i++) {
             fds[i + 1] = watched.get(i).pidfd(); // a negative fd is ignored by poll
         }
-        try (Memory pollFds = PidFd.pollFds(fds)) {
-            int ready = PidFd.poll(pollFds, fds.length, polling ? POLL_MILLIS : -1);
-            if (ready > 0 && (PidFd.revents(pollFds, 0) & PidFd.POLLIN) != 0) {
-                WakeFd.drain(wakeFd);
-            }
-            boolean[] due = new boolean[watched.size()];
-            for (int i = 0; i < due.length; i++) {
-                due[i] = fds[i + 1] < 0 || (ready > 0 && PidFd.revents(pollFds, i + 1) != 0);
-            }
-            return due;
+        int[] pollFds = LibC.pollFds(PidFd.POLLIN, fds);
+        int ready = PidFd.poll(pollFds, polling ? POLL_MILLIS : -1);
+        if (ready > 0 && (LibC.revents(pollFds, 0) & PidFd.POLLIN) != 0) {
+            WakeFd.drain(wakeFd);
         }
+        boolean[] due = new boolean[watched.size()];
+        for (int i = 0; i < due.length; i++) {
+            due[i] = fds[i + 1] < 0 || (ready > 0 && LibC.revents(pollFds, i + 1) != 0);
+        }
+        return due;
     }
 
     /** How {@code w} ended, or null while it runs. */

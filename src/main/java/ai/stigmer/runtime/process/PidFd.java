@@ -2,8 +2,6 @@ package ai.stigmer.runtime.process;
 
 import ai.stigmer.os.LibC;
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
 
 /**
  * The libc calls that let one thread wait for the exit of many processes that are not its children:
@@ -25,35 +23,16 @@ final class PidFd {
         return LibC.syscall(SYS_PIDFD_OPEN, Math.toIntExact(pid), 0);
     }
 
-    /**
-     * Polls {@code count} fds laid out in {@code fds} as {@code struct pollfd} (see {@link #pollFds});
-     * returns how many have events, 0 on timeout or EINTR.
-     */
-    static int poll(Memory fds, int count, int timeoutMillis) {
+    /** Polls {@code pollFds} ({@link LibC#pollFds}); returns how many have events, 0 on timeout or EINTR. */
+    static int poll(int[] pollFds, int timeoutMillis) {
         try {
-            return LibC.poll(fds, count, timeoutMillis);
+            return LibC.poll(pollFds, timeoutMillis);
         } catch (LastErrorException e) {
             if (e.getErrorCode() == EINTR) {
                 return 0;
             }
             throw e;
         }
-    }
-
-    /** A {@code struct pollfd[]} asking for POLLIN on each fd. */
-    static Memory pollFds(int[] fds) {
-        Memory m = new Memory(8L * Math.max(1, fds.length));
-        for (int i = 0; i < fds.length; i++) {
-            m.setInt(8L * i, fds[i]);
-            m.setShort(8L * i + 4, POLLIN);
-            m.setShort(8L * i + 6, (short) 0);
-        }
-        return m;
-    }
-
-    /** The returned events of entry {@code i}. */
-    static short revents(Memory fds, int i) {
-        return fds.getShort(8L * i + 6);
     }
 
     static void close(int fd) {
