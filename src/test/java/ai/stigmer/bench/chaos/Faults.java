@@ -39,6 +39,8 @@ final class Faults {
     private final Violations violations;
     private final String daemonJavaOpts;
     private final List<Fault> faults = new ArrayList<>();
+    /** The kinds of fault caused so far. */
+    private final java.util.Set<String> caused = new java.util.HashSet<>();
     private boolean engineUsable;
     private final long began = System.currentTimeMillis();
 
@@ -80,8 +82,9 @@ final class Faults {
     }
 
     /**
-     * Picks and causes the next fault (seeded), and waits for the recovery from it: the status that
-     * shows every steady component Running again, or empty if one did not come back (reported).
+     * Picks (seeded; each kind once before any twice) and causes the next fault, and waits for the
+     * recovery from it: the status that shows every steady component Running again, or empty if one
+     * did not come back (reported).
      */
     Optional<Status> next(Status now) {
         List<String> kinds = new ArrayList<>();
@@ -94,7 +97,11 @@ final class Faults {
             add(kinds, "docker-kill", 2);
             add(kinds, "engine-restart", 1);
         }
-        String kind = kinds.get(random.nextInt(kinds.size()));
+        // Every kind once first, in a seeded order, then by weight: a short run (a slow machine makes
+        // fewer faults in its time) still has each kind, where drawing by weight alone could miss one.
+        List<String> notYet = kinds.stream().distinct().filter(k -> !caused.contains(k)).toList();
+        String kind = notYet.isEmpty() ? kinds.get(random.nextInt(kinds.size())) : notYet.get(random.nextInt(notYet.size()));
+        caused.add(kind);
         List<String> processes = List.of(SoakConfig.GRPC, SoakConfig.SLEEPER, SoakConfig.FORKER);
         switch (kind) {
             case "kill" -> { return kill(now.get(processes.get(random.nextInt(processes.size())))); }
