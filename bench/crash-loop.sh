@@ -37,34 +37,32 @@ DAEMON_PID=""
 trap 'stop_daemon crash-loop' EXIT
 trap 'exit 130' INT TERM
 
+# restarts PREVIOUS: the component's Restarts attribute, or PREVIOUS where a status call fails.
 restarts() {
-  { "$STIGMER" server status --json --config "$CONFIG" 2>/dev/null || true; } \
-    | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["components"][0]["restarts"])'
+  { "$STIGMER" server status --json --config "$CONFIG" 2>/dev/null || true; } | /usr/bin/python3 -c '
+import json, sys
+try:
+    print(json.load(sys.stdin)["components"][0]["restarts"])
+except (ValueError, KeyError, IndexError):
+    print(sys.argv[1])' "$1"
 }
 
 run() { # INSTALL
   STIGMER="$1/bin/stigmer"
   export STIGMER_HOME="$WORK/home-$RANDOM"
   CONFIG="$WORK/crash.yaml"
-  cat >"$CONFIG" <<YAML
-daemon:
-  jmx: { host: 127.0.0.1, port: $JMX_PORT }
-components:
-  crasher:
-    process: { command: ['/bin/sh', '-c', 'exit 3'] }
-    restart: { maxRestarts: 100000000, backoff: { initial: 0s, multiplier: 1.0, max: 0s } }
-YAML
+  zero_backoff_config "$CONFIG" "$JMX_PORT" crasher 100000000 "['/bin/sh', '-c', 'exit 3']"
   start_daemon crash-loop
   local before_count=0 before_ticks after_count after_ticks elapsed=0 tick
   tick="$(getconf CLK_TCK)"
   before_ticks="$(awk '{print $14 + $15}' "/proc/$DAEMON_PID/stat")"
-  before_count="$(restarts)"
+  before_count="$(restarts 0)"
   echo "crash-loop: $1 ($(git -C "$1" log -1 --format=%h 2>/dev/null || echo '?'))"
   while (( elapsed < SECONDS_TOTAL )); do
     sleep "$STEP"
     elapsed=$((elapsed + STEP))
     after_ticks="$(awk '{print $14 + $15}' "/proc/$DAEMON_PID/stat")"
-    after_count="$(restarts)"
+    after_count="$(restarts "$before_count")"
     local made=$((after_count - before_count))
     printf '  %4d s  %6d restarts (%5.0f/s)  CPU %.2f ms each  RSS %.1f MB\n' "$elapsed" "$made" \
       "$(echo "$made / $STEP" | bc -l)" \

@@ -35,6 +35,20 @@ sleepers_config() {
   } >"$CONFIG"
 }
 
+# zero_backoff_config FILE PORT COMPONENT MAX_RESTARTS COMMAND writes FILE: one component on JMX port
+# PORT whose COMMAND (a YAML list) is restarted at once after each end (backoff 0s), MAX_RESTARTS
+# in the default window.
+zero_backoff_config() {
+  cat >"$1" <<YAML
+daemon:
+  jmx: { host: 127.0.0.1, port: $2 }
+components:
+  $3:
+    process: { command: $5 }
+    restart: { maxRestarts: $4, backoff: { initial: 0s, multiplier: 1.0, max: 0s } }
+YAML
+}
+
 # stop_bench_daemon NAME: stops the daemon of $DAEMON_PID through `server stop`, and with SIGKILL
 # if it is still there after 60 s.
 stop_bench_daemon() {

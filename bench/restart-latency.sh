@@ -18,6 +18,8 @@
 # Defaults: --kills 20, --pause 1, --jmx-port 50397 (--before uses that port + 10).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+# shellcheck source=daemon-start.sh
+source "$ROOT/bench/daemon-start.sh"
 
 KILLS=20 PAUSE=1 JMX_PORT=50397 PM2="" BEFORE=""
 while [[ $# -gt 0 ]]; do
@@ -76,24 +78,17 @@ int main(int argc, char **argv) {
 C
 cc -O2 -static -o "$WORK/stamp" "$WORK/stamp.c" 2>/dev/null || cc -O2 -o "$WORK/stamp" "$WORK/stamp.c"
 
-PEERS=()   # "name stamps-file"
+PEERS=()   # "name<TAB>stamps file[<TAB>daemon log]"
 start_stigmer() { # NAME INSTALL PORT
   local name="$1" install="$2" port="$3" home="$WORK/$1-home" config="$WORK/$1.yaml"
-  cat >"$config" <<YAML
-daemon:
-  jmx: { host: 127.0.0.1, port: $port }
-components:
-  victim:
-    process: { command: ['$WORK/stamp', '$WORK/$name.stamps', '$RANDOM'] }
-    restart: { maxRestarts: 100000, backoff: { initial: 0s, multiplier: 1.0, max: 0s } }
-YAML
+  zero_backoff_config "$config" "$port" victim 100000 "['$WORK/stamp', '$WORK/$name.stamps', '$RANDOM']"
   STARTED+=("$install $home $config")
   if ! STIGMER_HOME="$home" "$install/bin/stigmer" server --config "$config" >"$WORK/$name.out" 2>&1; then
     echo "restart-latency: $name did not start:" >&2
     cat "$WORK/$name.out" >&2
     exit 1
   fi
-  PEERS+=("$name $WORK/$name.stamps $home/logs/daemon.log")
+  PEERS+=("$name"$'\t'"$WORK/$name.stamps"$'\t'"$home/logs/daemon.log")
 }
 start_stigmer stigmer "$ROOT" "$JMX_PORT"
 [[ -n "$BEFORE" ]] && start_stigmer stigmer-before "$BEFORE" $((JMX_PORT + 10))
@@ -104,14 +99,14 @@ if [[ -n "$PM2" ]]; then
     "$WORK/stamp" "$WORK/pm2.stamps" "$RANDOM" >"$WORK/pm2.json"
   PM2_HOME="$PM2_HOME_DIR" "$PM2" start "$WORK/pm2.json" >"$WORK/pm2.out" 2>&1 \
     || { echo "restart-latency: PM2 did not start:" >&2; cat "$WORK/pm2.out" >&2; exit 1; }
-  PEERS+=("pm2 $WORK/pm2.stamps")
+  PEERS+=("pm2"$'\t'"$WORK/pm2.stamps")
 fi
 
 /usr/bin/python3 - "$KILLS" "$PAUSE" "${PEERS[@]}" <<'PY'
 import os, signal, statistics, sys, time
 kills, pause = int(sys.argv[1]), float(sys.argv[2])
-peers = [entry.split(" ")[:2] for entry in sys.argv[3:]]
-daemon_logs = {entry.split(" ")[0]: entry.split(" ")[2] for entry in sys.argv[3:] if len(entry.split(" ")) > 2}
+peers = [entry.split("\t")[:2] for entry in sys.argv[3:]]
+daemon_logs = {entry.split("\t")[0]: entry.split("\t")[2] for entry in sys.argv[3:] if len(entry.split("\t")) > 2}
 
 def stamps(path):
     try:
@@ -150,8 +145,9 @@ for name, times in figures.items():
     times.sort()
     print(f"  {name:15s} median {statistics.median(times):6.2f} ms  (min {times[0]:.2f}, max {times[-1]:.2f})")
 # SIGKILL -> the daemon's "Component marked unhealthy" line, read as ../shared/peers reads it: the
-# line's time (milliseconds, UTC) minus the kill's wall-clock time; the log's 1 ms steps make each
-# figure 0.5 ms short on average.
+# line's time (milliseconds; read as UTC, so the machine's time zone must be UTC, as the harness
+# assumes too) minus the kill's wall-clock time; the log's 1 ms steps make each figure 0.5 ms short
+# on average.
 import calendar, re
 line_at = re.compile(r"^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3}) .*Component marked unhealthy")
 for name, path in daemon_logs.items():

@@ -12,12 +12,4 @@ public interface ComponentLog {
     void warn(String message);
 
     void error(String message);
-
-    /**
-     * Runs {@code lines}, which write about what happened at {@code at}: their lines are stamped with
-     * {@code at} where the log can, not with the time they are written.
-     */
-    default void at(java.time.Instant at, Runnable lines) {
-        lines.run();
-    }
 }

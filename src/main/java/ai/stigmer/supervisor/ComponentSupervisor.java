@@ -257,7 +257,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
         settle();
     }
 
-    /** A line, event or record deferred; a line or event with the time it happened, which it carries. */
+    /** A line, event or record deferred; an event with the time it happened, which it carries. */
     private record Told(Effect effect, Instant at) {}
 
     /**
@@ -331,11 +331,7 @@ public final class ComponentSupervisor implements SupervisedComponent {
      */
     private void tell(Effect effect, Instant at) {
         if (effect instanceof Effect.Log e) {
-            if (at == null) {
-                log(e.level(), e.line());
-            } else {
-                log.at(at, () -> log(e.level(), e.line()));
-            }
+            log(e.level(), e.line());
         } else if (effect instanceof Effect.Emit e) {
             emit(new ComponentEvent(config.name(), e.type(), e.from(), e.to(), e.message(), at != null ? at : scheduler.now()));
         } else if (effect instanceof Effect.SaveRecord e) {
@@ -401,8 +397,8 @@ public final class ComponentSupervisor implements SupervisedComponent {
         if (effect instanceof Effect.RunProbe e) {
             runProbe(e);
         } else if (tellable(effect)) {
-            if (deferring) {
-                told.add(new Told(effect, effect instanceof Effect.Emit || effect instanceof Effect.Log ? scheduler.now() : null));
+            if (deferring && !(marksUnhealthy(effect) && noLineDeferred())) {
+                told.add(new Told(effect, effect instanceof Effect.Emit ? scheduler.now() : null));
             } else {
                 tell(effect, null);
             }
@@ -468,6 +464,25 @@ public final class ComponentSupervisor implements SupervisedComponent {
                 log.warn("A listener failed on " + event.type() + ": " + e);
             }
         }
+    }
+
+    /**
+     * The line that a component is Unhealthy is written the moment the step decides it, even in a
+     * step that defers the rest until its restart is handed over: the time on it is when the
+     * component was marked, and a log reader sees it then (one line; the lines keep their order).
+     */
+    private static boolean marksUnhealthy(Effect effect) {
+        return effect instanceof Effect.Log e && e.line().startsWith(MARKED_UNHEALTHY);
+    }
+
+    /** No line waits in {@link #told}: one written now keeps its place among the lines. */
+    private boolean noLineDeferred() {
+        for (Told t : told) {
+            if (t.effect() instanceof Effect.Log) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void log(Effect.Level level, String line) {

@@ -1,6 +1,5 @@
 package ai.stigmer.supervisor;
 
-import ai.stigmer.logs.HappenedAtClock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,11 +51,6 @@ public final class Slf4jComponentLog implements ComponentLog {
     @Override
     public void error(String message) {
         with(() -> LOG.error(marker(message), message));
-    }
-
-    @Override
-    public void at(java.time.Instant at, Runnable lines) {
-        HappenedAtClock.at(at, lines);
     }
 
     private static Marker marker(String message) {

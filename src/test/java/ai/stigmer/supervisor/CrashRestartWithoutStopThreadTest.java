@@ -111,6 +111,7 @@ class CrashRestartWithoutStopThreadTest {
         assertEquals(0, stopsOnAThread.get(), "no stop thread for an empty cgroup");
     }
 
+    /** The Unhealthy line alone comes first, written as the step decides it; the rest follow the handover. */
     @Test
     void theRelaunchIsUnderWayBeforeTheLinesThatTellOfTheCrash() throws Exception {
         ComponentSupervisor s = supervise(List.of("sleep", "100000"));
@@ -121,11 +122,12 @@ class CrashRestartWithoutStopThreadTest {
         Await.value("restarted", WAIT, s::status, st -> st.state() == State.RUNNING && st.pid() != pid);
         assertEquals(2, linesAtLaunch.size(), "the first launch and the relaunch: " + linesAtLaunch);
         List<String> before = linesAtLaunch.get(1);
-        assertTrue(before.stream().noneMatch(l -> l.contains(ComponentSupervisor.MARKED_UNHEALTHY)),
-                "handed to a launch thread before the crash's lines are written: " + before);
+        assertTrue(before.get(before.size() - 1).startsWith("WARN " + ComponentSupervisor.MARKED_UNHEALTHY),
+                "the Unhealthy line is written before the relaunch is handed over: " + before);
+        assertTrue(before.stream().noneMatch(l -> l.contains(ComponentSupervisor.RESTARTING_LINE)),
+                "handed to a launch thread before the other lines of the crash are written: " + before);
         List<String> crash = log.lines.stream().filter(l -> !before.contains(l)).toList();
-        assertTrue(crash.size() >= 3 && crash.get(0).startsWith("WARN " + ComponentSupervisor.MARKED_UNHEALTHY)
-                && crash.stream().anyMatch(l -> l.startsWith("INFO " + ComponentSupervisor.RESTARTING_LINE)),
+        assertTrue(crash.size() >= 2 && crash.stream().anyMatch(l -> l.startsWith("INFO " + ComponentSupervisor.RESTARTING_LINE)),
                 "then written, in their order: " + crash);
     }
 

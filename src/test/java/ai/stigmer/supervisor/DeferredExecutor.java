@@ -6,9 +6,12 @@ import java.util.concurrent.Executor;
 /** Blocking work (launches, stops) that runs only when the test says so, as a slow runtime would. */
 final class DeferredExecutor implements Executor {
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    /** Run as each task is handed over, on the thread that hands it over. */
+    Runnable onExecute = () -> { };
 
     @Override
     public void execute(Runnable task) {
+        onExecute.run();
         queue.add(task);
     }
 

@@ -61,31 +61,58 @@ final class Cgroup {
     }
 
     /**
-     * The pids in this cgroup and in every cgroup below it now (zombies are not listed); none if it
-     * does not exist. A process that may write to this cgroup (one of the component's user) can make
-     * a cgroup inside it and move there: it is still the instance's.
+     * The pids in this cgroup and in every cgroup below it now (zombies are not listed), as far as
+     * they can be read; none if it does not exist. A process that may write to this cgroup (one of
+     * the component's user) can make a cgroup inside it and move there: it is still the instance's.
+     * A cgroup below that cannot be listed (a threaded one, whose processes its thread root lists;
+     * one removed meanwhile) is passed over: whether anything is left is {@link #populated}'s to say.
+     *
+     * @throws IllegalStateException if this cgroup's own {@code cgroup.procs} cannot be read
      */
     List<Long> pids() {
         List<Long> pids = new ArrayList<>();
-        collectPids(dir, pids);
+        try {
+            collectPids(dir, pids);
+        } catch (NoSuchFileException e) {
+            // no cgroup, no process
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read " + procsFile() + ": " + e.getMessage(), e);
+        }
         return pids;
     }
 
-    private static void collectPids(Path dir, List<Long> pids) {
-        Path procs = dir.resolve("cgroup.procs");
-        try {
-            for (String line : Files.readAllLines(procs, StandardCharsets.US_ASCII)) {
-                if (!line.isBlank()) {
-                    pids.add(Long.parseLong(line.strip()));
-                }
+    private static void collectPids(Path dir, List<Long> pids) throws IOException {
+        for (String line : Files.readAllLines(dir.resolve("cgroup.procs"), StandardCharsets.US_ASCII)) {
+            if (!line.isBlank()) {
+                pids.add(Long.parseLong(line.strip()));
             }
-        } catch (NoSuchFileException e) {
-            return; // no cgroup, no process
-        } catch (IOException | NumberFormatException e) {
-            throw new IllegalStateException("cannot read " + procs + ": " + e.getMessage(), e);
         }
         for (Path child : children(dir)) {
-            collectPids(child, pids);
+            try {
+                collectPids(child, pids);
+            } catch (IOException | NumberFormatException e) {
+                // not listable: see pids()
+            }
+        }
+    }
+
+    /**
+     * True while a process is in this cgroup or any below it ({@code cgroup.events}, cgroup v2; one
+     * read, whatever made inside): false once it is empty or gone. A cgroup without the file (v1)
+     * is populated while {@link #pids} lists anything; one whose file cannot be read counts as populated.
+     */
+    boolean populated() {
+        try {
+            for (String line : read("cgroup.events").split("\n")) {
+                if (line.startsWith("populated ")) {
+                    return !line.equals("populated 0");
+                }
+            }
+            return true;
+        } catch (NoSuchFileException e) {
+            return exists() && !pids().isEmpty();
+        } catch (IOException e) {
+            return true;
         }
     }
 

@@ -84,7 +84,7 @@ class CgroupEnclosure extends Enclosure {
             }
             limits().remove();
         } else {
-            if (!members().isEmpty()) {
+            if (!isEmpty()) {
                 return false;
             }
             cleanUp();
@@ -98,6 +98,12 @@ class CgroupEnclosure extends Enclosure {
         Set<Long> pids = new LinkedHashSet<>(cgroup.pids());
         pids.addAll(limits().pids());
         return List.copyOf(pids);
+    }
+
+    /** One read of {@code cgroup.events}: whatever the instance made inside its cgroup, listable or not. */
+    @Override
+    public boolean isEmpty() {
+        return !cgroup.populated() && limits().pids().isEmpty();
     }
 
     @Override
@@ -161,9 +167,9 @@ class CgroupEnclosure extends Enclosure {
     void cleanUp() {
         if (!cgroup.remove()) {
             // Emptied, yet something was let in since (a process of the same user may write its pid
-            // into cgroup.procs): the next launch of the component kills what it finds there.
-            LoggerFactory.getLogger(CgroupEnclosure.class).warn("cannot remove {}: a process is inside again: {}",
-                    cgroup, cgroup.pids());
+            // into cgroup.procs), or a cgroup inside it could not be removed: the next launch of the
+            // component kills what it finds there.
+            LoggerFactory.getLogger(CgroupEnclosure.class).warn("cannot remove {}: it is not empty", cgroup);
         }
         limits().remove();
     }

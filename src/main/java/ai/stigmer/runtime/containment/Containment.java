@@ -96,10 +96,10 @@ public abstract class Containment {
      * its descendants did not).
      */
     static void clearLeftovers(String component, Enclosure leftover) throws LaunchException {
-        List<Long> left = leftover.members();
-        if (left.isEmpty()) {
+        if (leftover.isEmpty()) {
             return;
         }
+        List<Long> left = leftover.members();
         LoggerFactory.getLogger(Containment.class).warn("[{}] killing what an earlier instance left in {}: pids {}",
                 component, leftover.describe(), left);
         try {

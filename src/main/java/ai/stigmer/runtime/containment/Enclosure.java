@@ -101,8 +101,13 @@ public abstract class Enclosure {
     /** Tells the enclosure the pid and start time of the instance once it runs in its own session. */
     public abstract void started(long pid, long startTicks);
 
-    /** The processes inside now (pids; zombies excluded). */
+    /** The processes inside now (pids; zombies excluded), as far as they can be listed. */
     public abstract List<Long> members();
+
+    /** True when no process is inside, including any that {@link #members} could not list. */
+    public boolean isEmpty() {
+        return members().isEmpty();
+    }
 
     /** Sends {@code signal} to every process inside; false if there was none. */
     abstract boolean signalAll(int signal);
@@ -163,7 +168,8 @@ public abstract class Enclosure {
         if (superseded) {
             return; // what this instance left was cleared before its successor was launched
         }
-        if (signalAll(Signals.SIGTERM)) {
+        // Processes that could not be listed get no SIGTERM, but the stop waits for them all the same.
+        if (signalAll(Signals.SIGTERM) || !isEmpty()) {
             signalAll(Signals.SIGCONT);
             if (!awaitEmpty(timeout)) {
                 killAll();
@@ -219,7 +225,7 @@ public abstract class Enclosure {
         long deadline = System.nanoTime() + timeout.toNanos();
         long pause = Duration.ofMillis(1).toNanos();
         while (true) {
-            if (members().isEmpty()) {
+            if (isEmpty()) {
                 return true;
             }
             if (System.nanoTime() - deadline >= 0) {

@@ -64,6 +64,10 @@ class DescendantsDoNotEscapeTest {
         cases.add(Arguments.of("cgroup", "two levels down, the instance itself as well",
                 cgroup + "[ -f \"$cg/cgroup.procs\" ] && mkdir \"$cg/a\" && echo $$ > \"$cg/a/cgroup.procs\"; sh -c '" + moveInto
                         + "' x \"$cg\" a/b/c & wait"));
+        // A threaded cgroup's cgroup.procs cannot be read (EOPNOTSUPP); its processes are listed by its thread root.
+        cases.add(Arguments.of("cgroup", "a threaded cgroup inside its own",
+                cgroup + "[ -f \"$cg/cgroup.procs\" ] && mkdir \"$cg/t\" && echo threaded > \"$cg/t/cgroup.type\" && sh -c '"
+                        + moveInto + "' x \"$cg\" t & exec sleep 100000"));
         return cases.stream();
     }
 
