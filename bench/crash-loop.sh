@@ -37,14 +37,14 @@ DAEMON_PID=""
 trap 'stop_daemon crash-loop' EXIT
 trap 'exit 130' INT TERM
 
-# restarts PREVIOUS: the component's Restarts attribute, or PREVIOUS where a status call fails.
+# restarts: the component's Restarts attribute, or "" where the status call fails.
 restarts() {
   { "$STIGMER" server status --json --config "$CONFIG" 2>/dev/null || true; } | /usr/bin/python3 -c '
 import json, sys
 try:
     print(json.load(sys.stdin)["components"][0]["restarts"])
 except (ValueError, KeyError, IndexError):
-    print(sys.argv[1])' "$1"
+    print("")'
 }
 
 run() { # INSTALL
@@ -53,22 +53,27 @@ run() { # INSTALL
   CONFIG="$WORK/crash.yaml"
   zero_backoff_config "$CONFIG" "$JMX_PORT" crasher 100000000 "['/bin/sh', '-c', 'exit 3']"
   start_daemon crash-loop
-  local before_count=0 before_ticks after_count after_ticks elapsed=0 tick
+  local before_count=0 before_ticks after_count after_ticks elapsed=0 counted=0 tick
   tick="$(getconf CLK_TCK)"
   before_ticks="$(awk '{print $14 + $15}' "/proc/$DAEMON_PID/stat")"
-  before_count="$(restarts 0)"
+  before_count="$(restarts)"
+  [[ -n "$before_count" ]] || { echo "crash-loop: the first status call failed" >&2; exit 1; }
   echo "crash-loop: $1 ($(git -C "$1" log -1 --format=%h 2>/dev/null || echo '?'))"
   while (( elapsed < SECONDS_TOTAL )); do
     sleep "$STEP"
     elapsed=$((elapsed + STEP))
     after_ticks="$(awk '{print $14 + $15}' "/proc/$DAEMON_PID/stat")"
-    after_count="$(restarts "$before_count")"
+    after_count="$(restarts)"
+    if [[ -z "$after_count" ]]; then # this step is not counted; the next one spans both
+      printf '  %4d s  the status call failed\n' "$elapsed"
+      continue
+    fi
     local made=$((after_count - before_count))
     printf '  %4d s  %6d restarts (%5.0f/s)  CPU %.2f ms each  RSS %.1f MB\n' "$elapsed" "$made" \
-      "$(echo "$made / $STEP" | bc -l)" \
+      "$(echo "$made / ($elapsed - $counted)" | bc -l)" \
       "$(echo "if ($made > 0) ($after_ticks - $before_ticks) * 1000 / $tick / $made else 0" | bc -l)" \
       "$(awk '/VmRSS/ {print $2 / 1024}' "/proc/$DAEMON_PID/status")"
-    before_count="$after_count" before_ticks="$after_ticks"
+    before_count="$after_count" before_ticks="$after_ticks" counted="$elapsed"
   done
   stop_bench_daemon crash-loop
   DAEMON_PID=""

@@ -50,7 +50,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   for entry in "${STARTED[@]}"; do
-    read -r install home config <<<"$entry"
+    IFS=$'\t' read -r install home config <<<"$entry"
     STIGMER_HOME="$home" "$install/bin/stigmer" server stop --config "$config" >/dev/null 2>&1 || true
   done
   [[ -n "$PM2_HOME_DIR" ]] && PM2_HOME="$PM2_HOME_DIR" "$PM2" kill >/dev/null 2>&1 || true
@@ -82,7 +82,7 @@ PEERS=()   # "name<TAB>stamps file[<TAB>daemon log]"
 start_stigmer() { # NAME INSTALL PORT
   local name="$1" install="$2" port="$3" home="$WORK/$1-home" config="$WORK/$1.yaml"
   zero_backoff_config "$config" "$port" victim 100000 "['$WORK/stamp', '$WORK/$name.stamps', '$RANDOM']"
-  STARTED+=("$install $home $config")
+  STARTED+=("$install"$'\t'"$home"$'\t'"$config")
   if ! STIGMER_HOME="$home" "$install/bin/stigmer" server --config "$config" >"$WORK/$name.out" 2>&1; then
     echo "restart-latency: $name did not start:" >&2
     cat "$WORK/$name.out" >&2

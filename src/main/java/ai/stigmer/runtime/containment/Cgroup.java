@@ -82,24 +82,33 @@ final class Cgroup {
     }
 
     private static void collectPids(Path dir, List<Long> pids) throws IOException {
+        readPids(dir, pids);
+        collectBelow(dir, pids);
+    }
+
+    private static void collectBelow(Path dir, List<Long> pids) {
+        for (Path child : children(dir)) {
+            try {
+                readPids(child, pids);
+            } catch (IOException | NumberFormatException e) {
+                // not listable: see pids(); the cgroups below it may be
+            }
+            collectBelow(child, pids);
+        }
+    }
+
+    private static void readPids(Path dir, List<Long> pids) throws IOException {
         for (String line : Files.readAllLines(dir.resolve("cgroup.procs"), StandardCharsets.US_ASCII)) {
             if (!line.isBlank()) {
                 pids.add(Long.parseLong(line.strip()));
-            }
-        }
-        for (Path child : children(dir)) {
-            try {
-                collectPids(child, pids);
-            } catch (IOException | NumberFormatException e) {
-                // not listable: see pids()
             }
         }
     }
 
     /**
      * True while a process is in this cgroup or any below it ({@code cgroup.events}, cgroup v2; one
-     * read, whatever made inside): false once it is empty or gone. A cgroup without the file (v1)
-     * is populated while {@link #pids} lists anything; one whose file cannot be read counts as populated.
+     * read, whatever made inside): false once it is empty or gone. Without that file to read (v1,
+     * or made unreadable), populated while {@link #pids} lists anything.
      */
     boolean populated() {
         try {
@@ -109,10 +118,8 @@ final class Cgroup {
                 }
             }
             return true;
-        } catch (NoSuchFileException e) {
-            return exists() && !pids().isEmpty();
         } catch (IOException e) {
-            return true;
+            return exists() && !pids().isEmpty();
         }
     }
 

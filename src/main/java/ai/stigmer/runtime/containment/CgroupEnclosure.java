@@ -107,6 +107,11 @@ class CgroupEnclosure extends Enclosure {
     }
 
     @Override
+    boolean mayHoldUnlisted() {
+        return true;
+    }
+
+    @Override
     boolean signalAll(int signal) {
         boolean any = false;
         for (long pid : members()) {

@@ -100,8 +100,8 @@ public abstract class Containment {
             return;
         }
         List<Long> left = leftover.members();
-        LoggerFactory.getLogger(Containment.class).warn("[{}] killing what an earlier instance left in {}: pids {}",
-                component, leftover.describe(), left);
+        LoggerFactory.getLogger(Containment.class).warn("[{}] killing what an earlier instance left in {}: {}",
+                component, leftover.describe(), left.isEmpty() ? "processes that could not be listed" : "pids " + left);
         try {
             leftover.kill();
         } catch (StopFailedException e) {

@@ -109,6 +109,11 @@ public abstract class Enclosure {
         return members().isEmpty();
     }
 
+    /** True where {@link #members} may miss processes that are inside (a cgroup below that cannot be listed). */
+    boolean mayHoldUnlisted() {
+        return false;
+    }
+
     /** Sends {@code signal} to every process inside; false if there was none. */
     abstract boolean signalAll(int signal);
 
@@ -169,7 +174,7 @@ public abstract class Enclosure {
             return; // what this instance left was cleared before its successor was launched
         }
         // Processes that could not be listed get no SIGTERM, but the stop waits for them all the same.
-        if (signalAll(Signals.SIGTERM) || !isEmpty()) {
+        if (signalAll(Signals.SIGTERM) || (mayHoldUnlisted() && !isEmpty())) {
             signalAll(Signals.SIGCONT);
             if (!awaitEmpty(timeout)) {
                 killAll();
@@ -218,7 +223,8 @@ public abstract class Enclosure {
             }
             pids.append(pids.isEmpty() ? "" : ", ").append(pid).append(" (").append(name).append(')');
         }
-        return "still alive " + killGrace.toMillis() + "ms after SIGKILL in " + describe() + ": " + pids;
+        return "still alive " + killGrace.toMillis() + "ms after SIGKILL in " + describe() + ": "
+                + (pids.isEmpty() ? "processes that could not be listed" : pids);
     }
 
     private boolean awaitEmpty(Duration timeout) {
