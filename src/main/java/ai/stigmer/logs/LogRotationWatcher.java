@@ -5,7 +5,6 @@ import ai.stigmer.os.Inotify;
 import ai.stigmer.os.LibC;
 import ai.stigmer.os.WakeFd;
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,7 +74,6 @@ public final class LogRotationWatcher implements AutoCloseable {
     private final Map<Integer, Watched> byWatch = new HashMap<>();
     private final Map<Integer, String> folderByWatch = new HashMap<>();
     private final Map<String, Integer> watchByFolder = new HashMap<>();
-    private final Memory pollFds = new Memory(16); // two struct pollfd: the wake, inotify
     private boolean warnedPolled;
 
     public LogRotationWatcher() {
@@ -246,15 +244,11 @@ public final class LogRotationWatcher implements AutoCloseable {
             int periodMillis = (int) Math.min(Integer.MAX_VALUE, Duration.ofNanos(period).toMillis());
             timeout = timeout < 0 ? periodMillis : Math.min(timeout, periodMillis);
         }
-        pollFds.setInt(0, wake); // a negative descriptor is left out by poll(2)
-        pollFds.setShort(4, POLLIN);
-        pollFds.setShort(6, (short) 0);
-        pollFds.setInt(8, inotify == null ? -1 : inotify.fd());
-        pollFds.setShort(12, POLLIN);
-        pollFds.setShort(14, (short) 0);
+        // A negative descriptor is left out by poll(2).
+        int[] pollFds = LibC.pollFds(POLLIN, wake, inotify == null ? -1 : inotify.fd());
         int ready;
         try {
-            ready = LibC.poll(pollFds, 2, timeout);
+            ready = LibC.poll(pollFds, timeout);
         } catch (LastErrorException e) {
             if (e.getErrorCode() == LibC.EINTR) {
                 return;
@@ -264,10 +258,10 @@ public final class LogRotationWatcher implements AutoCloseable {
         if (ready <= 0) {
             return;
         }
-        if ((pollFds.getShort(6) & POLLIN) != 0) {
+        if ((LibC.revents(pollFds, 0) & POLLIN) != 0) {
             WakeFd.drain(wake);
         }
-        if (inotify != null && (pollFds.getShort(14) & POLLIN) != 0) {
+        if (inotify != null && (LibC.revents(pollFds, 1) & POLLIN) != 0) {
             long now = System.nanoTime();
             inotify.read((wd, mask, name) -> event(wd, mask, name, now));
         }

@@ -64,7 +64,8 @@ record ResourceUsage(double cpuSeconds, double memoryBytes) {
         if (stat == null) {
             return Optional.empty();
         }
-        long ticks = ProcFs.statNumber(stat, ProcFs.statField(stat, UTIME)) + ProcFs.statNumber(stat, ProcFs.statField(stat, STIME));
+        int utime = ProcFs.statField(stat, UTIME);
+        long ticks = ProcFs.statNumber(stat, utime) + ProcFs.statNumber(stat, ProcFs.statField(stat, STIME, UTIME, utime));
         String status = new String(Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("status")),
                 StandardCharsets.ISO_8859_1);
         int at = status.indexOf("\nVmRSS:");

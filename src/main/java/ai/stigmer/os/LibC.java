@@ -2,7 +2,6 @@ package ai.stigmer.os;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -40,8 +39,6 @@ public final class LibC {
         static native long write(int fd, byte[] buffer, long count) throws LastErrorException;
 
         static native int close(int fd) throws LastErrorException;
-
-        static native int poll(Pointer fds, long nfds, int timeout) throws LastErrorException;
 
         static native int poll(int[] fds, long nfds, int timeout) throws LastErrorException;
 
@@ -114,11 +111,6 @@ public final class LibC {
     /** write(2) of {@code count} bytes of {@code buffer}. */
     public static int write(int fd, byte[] buffer, int count) throws LastErrorException {
         return (int) Direct.write(fd, buffer, count);
-    }
-
-    /** poll(2) on {@code count} {@code struct pollfd} laid out at {@code fds}. */
-    public static int poll(Pointer fds, int count, int timeoutMillis) throws LastErrorException {
-        return Direct.poll(fds, count, timeoutMillis);
     }
 
     /**
