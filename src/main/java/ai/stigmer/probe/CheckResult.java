@@ -2,7 +2,7 @@ package ai.stigmer.probe;
 
 /**
  * The answer of one check: passed, or failed with a reason such as {@code timeout}. {@code ran} is
- * false when the check never got to run (no thread for it): such an answer says nothing about the
+ * false when the check never got to run (no thread, or no file descriptor, for it): such an answer says nothing about the
  * component, only about the daemon.
  */
 public record CheckResult(boolean passed, String reason, boolean ran) {

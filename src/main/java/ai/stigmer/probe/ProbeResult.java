@@ -8,7 +8,7 @@ import java.time.Duration;
  * <p>Two kinds of "no" are told apart. A check that ran and said no, timed out, or threw (its
  * message is the reason) is a <em>failure</em>, and counts towards the probe's failureThreshold:
  * for supervision an unanswerable component is as bad as a negative one. A check that could not be
- * run at all, because the daemon had no thread for it, is an <em>error</em> ({@code ran} false): it
+ * run at all, because the daemon had no thread or no file descriptor for it, is an <em>error</em> ({@code ran} false): it
  * says nothing about the component, so it counts neither way, and the probe is reported as not
  * producing results (MonitoringActive false) until its checks run again.
  */

@@ -1,6 +1,7 @@
 package ai.stigmer.probe;
 
 import ai.stigmer.config.ProbeSpec;
+import ai.stigmer.os.Descriptors;
 import ai.stigmer.runtime.Instance;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * by the probe timeout, one that does not block runs in place. A run therefore answers exactly once,
  * within its checks' timeouts, whatever happens: a check that throws is a failure with the
  * exception's message; one that ignores its timeout and interrupt fails with {@code timeout}; one
- * that finds no thread is an error ({@link ProbeResult#ran()} false).
+ * that finds no thread, or fails while the daemon is out of file descriptors, is an error
+ * ({@link ProbeResult#ran()} false).
  */
 public final class Prober implements ProbeRunner {
     private static final Logger LOG = LoggerFactory.getLogger(Prober.class);
@@ -120,13 +122,13 @@ public final class Prober implements ProbeRunner {
                     if (check.blocking()) {
                         int next = at + 1;
                         pool.run(check, context).whenComplete((result, e) -> {
-                            observe(next - 1, checkStarted, e == null ? result : CheckResult.fail(""));
-                            if (e != null) {
-                                finish(ProbeResult.failed(probe, describe(check), CheckPool.reason(e), elapsed()));
-                            } else if (result.passed()) {
+                            CheckResult answer = unlessOutOfDescriptors(
+                                    e == null ? result : CheckResult.fail(CheckPool.reason(e)));
+                            observe(next - 1, checkStarted, answer);
+                            if (answer.passed()) {
                                 from(next);
                             } else {
-                                finish(answer(check, result));
+                                finish(answer(check, answer));
                             }
                         });
                         return;
@@ -146,12 +148,28 @@ public final class Prober implements ProbeRunner {
         }
 
         private CheckResult inPlace(Check check) {
+            CheckResult result;
             try {
-                CheckResult result = check.run(context);
-                return result != null ? result : CheckResult.fail("the check returned no result");
+                result = check.run(context);
+                result = result != null ? result : CheckResult.fail("the check returned no result");
             } catch (Exception | Error e) {
-                return CheckResult.fail(CheckPool.reason(e));
+                result = CheckResult.fail(CheckPool.reason(e));
             }
+            return unlessOutOfDescriptors(result);
+        }
+
+        /**
+         * A check that failed while the daemon could not open a file descriptor (a socket, a pipe, a
+         * /proc file) failed for the daemon's sake, not the component's: it did not run, and counts
+         * neither way, as a check without a thread. Without this, a daemon at its descriptor limit
+         * would find every process gone and every port closed, and restart healthy components.
+         */
+        private CheckResult unlessOutOfDescriptors(CheckResult result) {
+            if (result.passed() || !result.ran()) {
+                return result;
+            }
+            String shortage = Descriptors.shortage();
+            return shortage == null ? result : CheckResult.notRun(shortage + "; the check said: " + result.reason());
         }
 
         private void observe(int at, long checkStarted, CheckResult result) {

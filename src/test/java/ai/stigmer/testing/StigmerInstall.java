@@ -151,6 +151,34 @@ public final class StigmerInstall implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs the daemon and the command line from jars, as a release install and {@code bin/stigmer}'s
+     * archived daemon do: the test's classes packed into one jar in {@code dir}, beside the jars of the
+     * test's class path. A JVM that loads a class from a jar already open needs no new file descriptor;
+     * one that loads it from {@code target/classes} opens a file for each class.
+     */
+    public StigmerInstall useJars(Path dir) throws IOException {
+        Path jar = dir.resolve("stigmer-classes.jar");
+        Path classes = ROOT.resolve("target/classes");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+                var files = Files.walk(classes)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(file).toString()));
+                Files.copy(file, out);
+                out.closeEntry();
+            }
+        }
+        List<String> path = new ArrayList<>(List.of(jar.toString()));
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (entry.endsWith(".jar")) {
+                path.add(entry);
+            }
+        }
+        installClassPath = false;
+        extraEnv.put("STIGMER_CLASSPATH", String.join(File.pathSeparator, path));
+        return this;
+    }
+
     /** Starts the daemon in the background and checks that it came up. */
     public Result start() {
         Result r = stigmer("server");

@@ -1,5 +1,6 @@
 package ai.stigmer.runtime.process;
 
+import ai.stigmer.os.Descriptors;
 import ai.stigmer.os.LibC;
 import ai.stigmer.os.ProcFs;
 import ai.stigmer.os.WakeFd;
@@ -9,6 +10,7 @@ import com.sun.jna.LastErrorException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
@@ -239,9 +241,16 @@ public final class ExitWatcher {
         }
     }
 
-    /** Alive, not a zombie, and still the process that started at {@code startTicks}. */
+    /**
+     * Alive, not a zombie, and still the process that started at {@code startTicks}. A stat that
+     * cannot be read while the daemon is out of file descriptors is no exit: looked at again next round.
+     */
     private static boolean runs(long pid, long startTicks) {
-        return ProcStat.read(pid).filter(s -> s.startTicks() == startTicks && !s.gone()).isPresent();
+        Optional<ProcStat> stat = ProcStat.read(pid);
+        if (stat.isEmpty()) {
+            return Descriptors.shortage() != null;
+        }
+        return stat.filter(s -> s.startTicks() == startTicks && !s.gone()).isPresent();
     }
 
     /**

@@ -1,0 +1,134 @@
+package ai.stigmer.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.stigmer.testing.Await;
+import ai.stigmer.testing.StigmerInstall;
+import ai.stigmer.testing.WithStigmerInstall;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real daemon whose file descriptor limit is lowered below what it holds ({@code prlimit}, as a
+ * leak or a low {@code ulimit -n} would leave it): every open, socket and /proc read of it fails
+ * with EMFILE. Its probes then cannot run, and say so; they do not take that for a dead process or a
+ * closed port, so no healthy component is marked unhealthy, stopped or restarted. Once the limit is
+ * back the probes run again and still catch a real failure.
+ */
+class DaemonOutOfDescriptorsTest extends WithStigmerInstall {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String NOT_RUN = "Health check could not run";
+    private static final String SHORTAGE = "the daemon is out of file descriptors";
+
+    @Test
+    void probesThatCannotRunForLackOfDescriptorsRestartNothingAndRunAgainOnceTheLimitIsBack() throws Exception {
+        try (ServerSocket port = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread accepter = acceptAll(port);
+            install.useJars(dir); // as it runs for an operator: classes loaded from open jars need no descriptor
+            install.config("""
+                    components:
+                      sleeper:
+                        process: { command: [sleep, '1000'] }
+                        probes:
+                          liveness: { period: 1s, failureThreshold: 2, checks: [ { process: {} } ] }
+                      listener:
+                        process: { command: [sleep, '1001'] }
+                        probes:
+                          liveness: { period: 1s, failureThreshold: 2, checks: [ { tcp: { host: 127.0.0.1, port: %d } } ] }
+                    """.formatted(port.getLocalPort()));
+            install.start();
+            install.awaitState("sleeper", "Running", WAIT);
+            install.awaitState("listener", "Running", WAIT);
+            long sleeper = install.pid("sleeper");
+            long listener = install.pid("listener");
+            long daemon = install.daemonPid();
+
+            String soft = openFilesLimit(daemon)[0];
+            String hard = openFilesLimit(daemon)[1];
+            prlimit(daemon, "16:" + hard); // far below the descriptors it holds: nothing new can be opened
+            try {
+                Await.until("a probe run of each that could not run (or a component marked unhealthy)", WAIT,
+                        () -> (notRunLines("sleeper") >= 1 && notRunLines("listener") >= 1) || anyMarkedUnhealthy());
+                // The repeat filter writes such a line once a minute: three more periods go by, each
+                // with its run, so that each probe passes its failureThreshold of 2 while the daemon
+                // still has no descriptor.
+                long from = System.nanoTime();
+                Await.until("three probe periods", WAIT, () -> System.nanoTime() - from >= Duration.ofMillis(3500).toNanos());
+            } finally {
+                prlimit(daemon, soft + ":" + hard);
+            }
+
+            for (String component : List.of("sleeper", "listener")) {
+                String log = install.log(component);
+                assertFalse(log.contains("Component marked unhealthy"), log);
+                assertFalse(log.contains("Health check failed"), log);
+                assertTrue(log.contains(SHORTAGE), log);
+            }
+            assertEquals(sleeper, install.pid("sleeper"));
+            assertEquals(listener, install.pid("listener"));
+            assertEquals(0, install.restarts("sleeper"));
+            assertEquals(0, install.restarts("listener"));
+            assertEquals("Running", install.state("sleeper"));
+            assertEquals("Running", install.state("listener"));
+            assertTrue(ai.stigmer.runtime.process.ProcStat.read(sleeper).isPresent(), "the instance runs on");
+
+            // The probes run again: a port that closes now is a failure, and the component is restarted.
+            port.close();
+            accepter.join(WAIT.toMillis());
+            Await.until("the listener restarted after its port closed", WAIT, () -> install.restarts("listener") >= 1);
+            assertTrue(install.log("listener").contains("Health check failed (liveness: tcp 127.0.0.1:"),
+                    install.log("listener"));
+            assertEquals(sleeper, install.pid("sleeper"));
+        }
+    }
+
+    private boolean anyMarkedUnhealthy() {
+        return install.log("sleeper").contains("Component marked unhealthy")
+                || install.log("listener").contains("Component marked unhealthy");
+    }
+
+    private long notRunLines(String component) {
+        return install.log(component).lines().filter(l -> l.contains(NOT_RUN) && l.contains(SHORTAGE)).count();
+    }
+
+    /** Accepts and closes connections until {@code port} is closed. */
+    private static Thread acceptAll(ServerSocket port) {
+        Thread t = new Thread(() -> {
+            while (!port.isClosed()) {
+                try {
+                    port.accept().close();
+                } catch (IOException closed) {
+                    // closed by the test, or a connection that went away
+                }
+            }
+        }, "test-accepter");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** {soft, hard} of "Max open files" in /proc/PID/limits. */
+    private static String[] openFilesLimit(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/limits"))) {
+            if (line.startsWith("Max open files")) {
+                String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+                return new String[] {f[0], f[1]};
+            }
+        }
+        throw new IllegalStateException("no open files limit for " + pid);
+    }
+
+    private void prlimit(long pid, String limits) {
+        StigmerInstall.Result r = StigmerInstall.runToEnd(
+                new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--nofile=" + limits), dir, WAIT);
+        assertEquals(0, r.exit(), "prlimit --nofile=" + limits + ": " + r.out());
+    }
+}
