@@ -2,11 +2,13 @@ package ai.stigmer.supervisor;
 
 import ai.stigmer.config.ComponentConfig;
 import ai.stigmer.config.Durations;
+import ai.stigmer.os.Descriptors;
 import ai.stigmer.runtime.ComponentRuntime;
 import ai.stigmer.runtime.Instance;
 import ai.stigmer.runtime.LaunchException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -15,7 +17,8 @@ import java.util.function.Consumer;
  * {@link LaunchGate}, then has {@link #launchDeadline} to return; a stop has {@link #stopDeadline}.
  * Whichever comes first, the call's result or its deadline, is the outcome; a launch that returns
  * an instance after its deadline still reports it, so that the machine stops it. A call no thread
- * takes (a full pool, a JVM out of native threads) fails at once with the reason. The deadlines
+ * takes (a full pool, a JVM out of native threads) fails at once with the reason; one that fails
+ * while the daemon is out of file descriptors is tried again within its deadline. The deadlines
  * are timers of the watchdog; nothing here blocks its thread. Methods are called on the watchdog
  * thread, except {@link #launchQueuePosition()}.
  */
@@ -27,6 +30,8 @@ final class RuntimeCalls {
      * (5 s), or the Docker engine's inspect, stop and remove round trips.
      */
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    /** How often a launch or stop that failed for want of a file descriptor is tried again. */
+    static final Duration SHORTAGE_RETRY = Duration.ofMillis(200);
 
     private final ComponentConfig config;
     private final ComponentRuntime runtime;
@@ -151,7 +156,7 @@ final class RuntimeCalls {
     private void run(LaunchAttempt attempt) {
         Input outcome;
         try {
-            outcome = new Input.Launched(attempt.gen, runtime.launch());
+            outcome = new Input.Launched(attempt.gen, launchOnceDescriptorsAllow(attempt));
         } catch (LaunchException | RuntimeException | Error e) {
             // An Error too (a native binding that cannot load): unreported, it would leave the
             // component Starting for ever; a launch that failed is retried with its backoff.
@@ -171,7 +176,56 @@ final class RuntimeCalls {
         }
     }
 
+    /**
+     * {@code runtime.launch()}, tried again every {@link #SHORTAGE_RETRY} while it fails because the
+     * daemon cannot open a file descriptor (its log, a pipe, the cgroup's files), until the launch's
+     * deadline settles it: a shortage of the daemon's own must not spend the component's restarts in
+     * a row of failed launches. Said once in the log.
+     */
+    private Instance launchOnceDescriptorsAllow(LaunchAttempt attempt) throws LaunchException {
+        boolean said = false;
+        while (true) {
+            try {
+                return runtime.launch();
+            } catch (LaunchException | RuntimeException e) {
+                String shortage = attempt.settled.get() ? null : Descriptors.shortage();
+                if (shortage == null) {
+                    throw e;
+                }
+                if (!said) {
+                    log.warn("Launch waits: " + shortage + " (" + reason(e) + ")");
+                    said = true;
+                }
+                LockSupport.parkNanos(SHORTAGE_RETRY.toNanos());
+            }
+        }
+    }
+
     // ---- stops ----
+
+    /**
+     * {@code instance.stop(timeout)}, tried again while it fails because the daemon cannot open a
+     * file descriptor (the cgroup's list of processes, /proc), until the stop's deadline settles it.
+     */
+    private void stopOnceDescriptorsAllow(Instance instance, Duration timeout, AtomicBoolean settled) {
+        boolean said = false;
+        while (true) {
+            try {
+                instance.stop(timeout);
+                return;
+            } catch (RuntimeException e) {
+                String shortage = settled.get() ? null : Descriptors.shortage();
+                if (shortage == null) {
+                    throw e;
+                }
+                if (!said) {
+                    log.warn("Stop waits: " + shortage + " (" + reason(e) + ")");
+                    said = true;
+                }
+                LockSupport.parkNanos(SHORTAGE_RETRY.toNanos());
+            }
+        }
+    }
 
     /**
      * A stop is done only when {@link Instance#stop} returns; anything it throws, an Error too, means
@@ -195,7 +249,7 @@ final class RuntimeCalls {
             threads.stops().execute(() -> {
                 Input outcome;
                 try {
-                    instance.stop(timeout);
+                    stopOnceDescriptorsAllow(instance, timeout, settled);
                     outcome = new Input.StopDone(gen);
                 } catch (RuntimeException | Error e) {
                     outcome = new Input.StopFailed(gen, reason(e));

@@ -90,6 +90,47 @@ class DaemonOutOfDescriptorsTest extends WithStigmerInstall {
         }
     }
 
+    @Test
+    void anInstanceThatEndsWhileTheDaemonIsShortIsStoppedAndRestartedOnceDescriptorsAreBack() throws Exception {
+        install.useJars(dir);
+        install.config("""
+                components:
+                  sleeper:
+                    process: { command: [sleep, '1000'] }
+                    restart: { backoff: { initial: 0s } }
+                """);
+        install.start();
+        install.awaitState("sleeper", "Running", WAIT);
+        long first = install.pid("sleeper");
+        long daemon = install.daemonPid();
+
+        String soft = openFilesLimit(daemon)[0];
+        String hard = openFilesLimit(daemon)[1];
+        prlimit(daemon, "16:" + hard);
+        try {
+            StigmerInstall.kill9(first);
+            // Its exit is seen (the pidfd was open before); the launch of the next instance cannot
+            // open its log or pipes while the daemon is short, and waits instead of failing (or gives
+            // up: then it failed, as it did before, spending the restart limit in a few milliseconds).
+            Await.until("the next launch waiting", WAIT, () -> {
+                String log = install.log("sleeper");
+                return log.contains("Launch waits") || log.contains("launch failed") || log.contains("stop failed");
+            });
+        } finally {
+            prlimit(daemon, soft + ":" + hard);
+        }
+
+        Await.until("a new instance", WAIT, () -> {
+            String state = install.state("sleeper");
+            assertFalse("Failed".equals(state), () -> install.log("sleeper"));
+            return "Running".equals(state) && install.pid("sleeper") != first;
+        });
+        assertEquals(1, install.restarts("sleeper"));
+        String log = install.log("sleeper");
+        assertTrue(log.contains("Launch waits: the daemon is out of file descriptors"), log);
+        assertFalse(log.contains("launch failed") || log.contains("stop failed"), log);
+    }
+
     private boolean anyMarkedUnhealthy() {
         return install.log("sleeper").contains("Component marked unhealthy")
                 || install.log("listener").contains("Component marked unhealthy");
