@@ -176,53 +176,56 @@ final class RuntimeCalls {
         }
     }
 
-    /**
-     * {@code runtime.launch()}, tried again every {@link #SHORTAGE_RETRY} while it fails because the
-     * daemon cannot open a file descriptor (its log, a pipe, the cgroup's files), until the launch's
-     * deadline settles it: a shortage of the daemon's own must not spend the component's restarts in
-     * a row of failed launches. Said once in the log.
-     */
+    /** {@code runtime.launch()}, tried again while the daemon is out of file descriptors ({@link #waitedForDescriptors}). */
     private Instance launchOnceDescriptorsAllow(LaunchAttempt attempt) throws LaunchException {
-        boolean said = false;
-        while (true) {
+        long until = System.nanoTime() + launchDeadline(config).toNanos();
+        for (int tries = 0; ; tries++) {
             try {
                 return runtime.launch();
             } catch (LaunchException | RuntimeException e) {
-                String shortage = attempt.settled.get() ? null : Descriptors.shortage();
-                if (shortage == null) {
+                if (!waitedForDescriptors("Launch", e, attempt.settled, until, tries)) {
                     throw e;
                 }
-                if (!said) {
-                    log.warn("Launch waits: " + shortage + " (" + reason(e) + ")");
-                    said = true;
-                }
-                LockSupport.parkNanos(SHORTAGE_RETRY.toNanos());
             }
         }
     }
 
+    /**
+     * Whether a launch or stop that failed with {@code failure} is to be tried again, after a wait of
+     * {@link #SHORTAGE_RETRY}: while the daemon cannot open file descriptors (its log, a pipe, the
+     * cgroup's files, /proc), until the call is settled by its deadline's timer, {@code until} passes
+     * on this thread's clock, or the thread is interrupted (the daemon closing). A shortage of the
+     * daemon's own must not spend the component's restarts in a row of failed launches, nor fail a
+     * stop for good. Said in the log at the first wait.
+     */
+    private boolean waitedForDescriptors(String what, Exception failure, AtomicBoolean settled, long until, int tries) {
+        if (settled.get() || Thread.currentThread().isInterrupted() || System.nanoTime() - until >= 0) {
+            return false;
+        }
+        String shortage = Descriptors.shortage();
+        if (shortage == null) {
+            return false;
+        }
+        if (tries == 0) {
+            log.warn(what + " waits: " + shortage + " (" + reason(failure) + ")");
+        }
+        LockSupport.parkNanos(SHORTAGE_RETRY.toNanos());
+        return true;
+    }
+
     // ---- stops ----
 
-    /**
-     * {@code instance.stop(timeout)}, tried again while it fails because the daemon cannot open a
-     * file descriptor (the cgroup's list of processes, /proc), until the stop's deadline settles it.
-     */
+    /** {@code instance.stop(timeout)}, tried again while the daemon is out of file descriptors ({@link #waitedForDescriptors}). */
     private void stopOnceDescriptorsAllow(Instance instance, Duration timeout, AtomicBoolean settled) {
-        boolean said = false;
-        while (true) {
+        long until = System.nanoTime() + stopDeadline(config).toNanos();
+        for (int tries = 0; ; tries++) {
             try {
                 instance.stop(timeout);
                 return;
             } catch (RuntimeException e) {
-                String shortage = settled.get() ? null : Descriptors.shortage();
-                if (shortage == null) {
+                if (!waitedForDescriptors("Stop", e, settled, until, tries)) {
                     throw e;
                 }
-                if (!said) {
-                    log.warn("Stop waits: " + shortage + " (" + reason(e) + ")");
-                    said = true;
-                }
-                LockSupport.parkNanos(SHORTAGE_RETRY.toNanos());
             }
         }
     }

@@ -1,5 +1,6 @@
 package ai.stigmer.runtime.containment;
 
+import ai.stigmer.os.Descriptors;
 import ai.stigmer.runtime.InstanceMarker;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -54,6 +55,12 @@ final class SessionEnclosure extends Enclosure {
         long lead = leader;
         long leadTicks = leaderTicks;
         List<ProcessEntry> all = ProcessEntry.all();
+        // A look that does not find the daemon itself saw nothing (/proc unreadable: the daemon out of
+        // file descriptors). Taken for an empty session, it would end a stop with nothing signalled.
+        if (all.stream().noneMatch(e -> e.pid() == self)) {
+            String shortage = Descriptors.shortage();
+            throw new IllegalStateException("cannot list the processes in /proc" + (shortage == null ? "" : ": " + shortage));
+        }
         // Linux reuses a pid only once no process has it as session id: a leader pid now held by
         // another process means our session is gone, and its namesakes are not ours.
         boolean sessionOurs = lead > 1 && all.stream().noneMatch(e -> e.pid() == lead && e.startTicks() != leadTicks);

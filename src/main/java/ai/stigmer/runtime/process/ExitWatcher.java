@@ -41,6 +41,8 @@ public final class ExitWatcher {
     private final Object lock = new Object();
     /** Added but not yet seen by the watcher thread; guarded by {@link #lock}. */
     private final List<Watched> added = new ArrayList<>();
+    /** Written by the loop's thread alone. */
+    private volatile long rounds;
     private Thread thread;
 
     /** {@code child}: ours to reap, and its exit code is known exactly. */
@@ -81,6 +83,11 @@ public final class ExitWatcher {
         return w;
     }
 
+    /** Rounds of the loop begun so far (tests: that it looked again). */
+    long rounds() {
+        return rounds;
+    }
+
     /** "pidfd" or "polling /proc": how exits are seen. */
     public String mode() {
         return pidfds ? "pidfd" : "polling /proc";
@@ -95,7 +102,7 @@ public final class ExitWatcher {
         CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
         int pidfd = openPidfd(pid);
         // The pidfd may have been opened on a namesake if ours died just before: check it is ours.
-        if (!runs(pid, startTicks)) {
+        if (!runs(pid, startTicks, true)) { // unread for want of descriptors: watched, not taken for gone
             if (pidfd >= 0) {
                 PidFd.close(pidfd);
             }
@@ -149,6 +156,7 @@ public final class ExitWatcher {
     private void run() {
         List<Watched> watched = new ArrayList<>();
         while (true) {
+            rounds++;
             synchronized (lock) {
                 watched.addAll(added);
                 added.clear();
@@ -221,7 +229,7 @@ public final class ExitWatcher {
     /** How {@code w} ended, or null while it runs. */
     private static ExitStatus ended(Watched w) {
         if (!w.child()) {
-            return runs(w.pid(), w.startTicks()) ? null : exitOf(w.pid(), w.startTicks());
+            return runs(w.pid(), w.startTicks(), w.pidfd() < 0) ? null : exitOf(w.pid(), w.startTicks());
         }
         try {
             OptionalInt code = Waitid.reapIfEnded(w.pid());
@@ -242,13 +250,14 @@ public final class ExitWatcher {
     }
 
     /**
-     * Alive, not a zombie, and still the process that started at {@code startTicks}. A stat that
-     * cannot be read while the daemon is out of file descriptors is no exit: looked at again next round.
+     * Alive, not a zombie, and still the process that started at {@code startTicks}. Polled (no pidfd,
+     * whose readiness would prove the exit): a stat that cannot be read while the daemon is out of
+     * file descriptors is no exit, and is looked at again next round.
      */
-    private static boolean runs(long pid, long startTicks) {
+    private static boolean runs(long pid, long startTicks, boolean polled) {
         Optional<ProcStat> stat = ProcStat.read(pid);
         if (stat.isEmpty()) {
-            return Descriptors.shortage() != null;
+            return polled && Descriptors.shortage() != null;
         }
         return stat.filter(s -> s.startTicks() == startTicks && !s.gone()).isPresent();
     }
