@@ -54,10 +54,7 @@ class DaemonOutOfDescriptorsTest extends WithStigmerInstall {
             long listener = install.pid("listener");
             long daemon = install.daemonPid();
 
-            String soft = openFilesLimit(daemon)[0];
-            String hard = openFilesLimit(daemon)[1];
-            prlimit(daemon, "16:" + hard); // far below the descriptors it holds: nothing new can be opened
-            try {
+            whileShort(daemon, () -> {
                 Await.until("a probe run of each that could not run (or a component marked unhealthy)", WAIT,
                         () -> (notRunLines("sleeper") >= 1 && notRunLines("listener") >= 1) || anyMarkedUnhealthy());
                 // The repeat filter writes such a line once a minute; the heartbeat finds a probe without
@@ -68,9 +65,7 @@ class DaemonOutOfDescriptorsTest extends WithStigmerInstall {
                     return problem.contains("liveness probe of sleeper: no result")
                             && problem.contains("liveness probe of listener: no result");
                 });
-            } finally {
-                prlimit(daemon, soft + ":" + hard);
-            }
+            });
 
             for (String component : List.of("sleeper", "listener")) {
                 // (One "Health check failed" may come of a run that failed just before the limit was
@@ -121,10 +116,7 @@ class DaemonOutOfDescriptorsTest extends WithStigmerInstall {
         long first = install.pid("sleeper");
         long daemon = install.daemonPid();
 
-        String soft = openFilesLimit(daemon)[0];
-        String hard = openFilesLimit(daemon)[1];
-        prlimit(daemon, "16:" + hard);
-        try {
+        whileShort(daemon, () -> {
             StigmerInstall.kill9(first);
             // Its exit is seen (the pidfd was open before); the stop that clears what it left cannot
             // read the cgroup or /proc, nor the next launch open its log or pipes, while the daemon
@@ -135,9 +127,7 @@ class DaemonOutOfDescriptorsTest extends WithStigmerInstall {
                 return log.contains("Launch waits") || log.contains("Stop waits") || log.contains("launch failed")
                         || log.contains("stop failed");
             });
-        } finally {
-            prlimit(daemon, soft + ":" + hard);
-        }
+        });
 
         Await.until("a new instance", WAIT, () -> {
             String state = install.state("sleeper");
@@ -182,6 +172,20 @@ class DaemonOutOfDescriptorsTest extends WithStigmerInstall {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /**
+     * Runs {@code during} while the daemon's descriptor limit is far below what it holds (nothing new
+     * can be opened), and puts its limit back after.
+     */
+    private void whileShort(long daemon, Runnable during) throws IOException {
+        String[] limit = openFilesLimit(daemon);
+        prlimit(daemon, "16:" + limit[1]);
+        try {
+            during.run();
+        } finally {
+            prlimit(daemon, limit[0] + ":" + limit[1]);
+        }
     }
 
     /** {soft, hard} of "Max open files" in /proc/PID/limits. */
